@@ -1,0 +1,11 @@
+/** Tend's domain: pure types, ids, clocks, ops and folds, shared by extension and server. */
+export * from './refs';
+export * from './ids';
+export * from './hlc';
+export * from './ops';
+export * from './endorsements';
+export * from './observations';
+export * from './claims';
+export * from './threads';
+export * from './result';
+export * from './hosts';
