@@ -1,0 +1,75 @@
+#!/usr/bin/env node
+/**
+ * Counts the tests in a Vitest JSON report (every assertion result of every project) and
+ * prints one plain line: `N passed, N failed` (`, N skipped` when some were skipped or todo).
+ *
+ *   node scripts/count-results.mjs [test-results/vitest.json]
+ *
+ * Exits 1 when a test failed, a test file failed outside any test (import error, hook
+ * failure; counted as one failure each), the report is missing, or no test ran.
+ */
+import { existsSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+export const DEFAULT_REPORT = 'test-results/vitest.json';
+
+/**
+ * @param {any} report Vitest's JSON reporter output
+ * @returns {{ passed: number, failed: number, skipped: number, problems: string[] }}
+ */
+export function countResults(report) {
+  let passed = 0;
+  let failed = 0;
+  let skipped = 0;
+  const problems = [];
+  for (const file of report?.testResults ?? []) {
+    let failedHere = 0;
+    for (const test of file.assertionResults ?? []) {
+      if (test.status === 'passed') passed++;
+      else if (test.status === 'failed') {
+        failed++;
+        failedHere++;
+        problems.push(`FAILED ${test.fullName ?? test.title} (${path.relative(process.cwd(), file.name ?? '')})`);
+      } else skipped++; // pending, skipped, todo, disabled
+    }
+    if (file.status === 'failed' && failedHere === 0) {
+      failed++;
+      const reason = String(file.message ?? '').split('\n').find((line) => line.trim()) ?? 'failed outside any test';
+      problems.push(`FAILED file ${path.relative(process.cwd(), file.name ?? '')}: ${reason}`);
+    }
+  }
+  return { passed, failed, skipped, problems };
+}
+
+/** `N passed, N failed[, N skipped]` */
+export function summaryLine({ passed, failed, skipped }) {
+  return `${passed} passed, ${failed} failed${skipped ? `, ${skipped} skipped` : ''}`;
+}
+
+/**
+ * Reads the report, prints the problems and then the summary line (always last).
+ * @returns {boolean} true when every test passed and at least one ran
+ */
+export function reportResults(file = DEFAULT_REPORT, { extraProblems = [] } = {}) {
+  let counts = { passed: 0, failed: 0, skipped: 0, problems: [] };
+  const problems = [];
+  if (!existsSync(file)) {
+    problems.push(`no test report at ${file} (Vitest did not finish)`);
+  } else {
+    try {
+      counts = countResults(JSON.parse(readFileSync(file, 'utf8')));
+    } catch (error) {
+      problems.push(`unreadable test report ${file}: ${error instanceof Error ? error.message : error}`);
+    }
+  }
+  problems.push(...counts.problems, ...extraProblems);
+  if (counts.passed + counts.failed === 0) problems.push('no tests ran');
+  for (const line of problems) console.log(line);
+  console.log(summaryLine(counts));
+  return problems.length === 0 && counts.failed === 0;
+}
+
+if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
+  process.exitCode = reportResults(process.argv[2] ?? DEFAULT_REPORT) ? 0 : 1;
+}

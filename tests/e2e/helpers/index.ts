@@ -1,0 +1,4 @@
+export * from './paths';
+export * from './browser';
+export * from './server';
+export * from './a11y';

@@ -1,0 +1,52 @@
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+/** The repository root (this file is tests/e2e/helpers/paths.ts). */
+export const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..', '..');
+
+/** Where WXT writes each build (`wxt build --mode test` appends `-test` to the folder name). */
+export const BUILD_DIRS = {
+  /** `npm run build:test`: test hosts granted up front, open shadow roots. Chromium only. */
+  test: path.join(REPO_ROOT, '.output', 'chrome-mv3-test'),
+  /** `npm run build`: what is shipped. */
+  chrome: path.join(REPO_ROOT, '.output', 'chrome-mv3'),
+  firefox: path.join(REPO_ROOT, '.output', 'firefox-mv3'),
+} as const;
+
+export const TEST_RESULTS_DIR = path.join(REPO_ROOT, 'test-results');
+export const SCREENSHOTS_DIR = path.join(TEST_RESULTS_DIR, 'screenshots');
+
+/**
+ * Real pages captured from the sites (see its MANIFEST.md). They live outside the project's
+ * tree and must never run their scripts: the fixture server serves them with
+ * `Content-Security-Policy: script-src 'none'`.
+ */
+export const REAL_FIXTURES_DIR = path.resolve(
+  process.env.TEND_REAL_FIXTURES ?? path.join(REPO_ROOT, '..', 'shared', 'fixtures', 'real'),
+);
+
+/** Chromium to drive; `TEND_CHROMIUM` overrides the Debian package's launcher. */
+export function chromiumPath(): string | null {
+  const candidate = process.env.TEND_CHROMIUM ?? '/usr/bin/chromium';
+  return existsSync(candidate) ? candidate : null;
+}
+
+/** What the e2e global setup hands to every test file through `inject('tendE2E')`. */
+export interface TendE2EContext {
+  /** Unpacked test build for Chromium (`.output/chrome-mv3-test`). */
+  testBuild: string;
+  /** Shipped Chromium build (`.output/chrome-mv3`). */
+  chromeBuild: string;
+  /** Shipped Firefox build (`.output/firefox-mv3`). */
+  firefoxBuild: string;
+  /** Chromium executable, or null when it is missing outside CI (browser tests then skip). */
+  chromium: string | null;
+  screenshotsDir: string;
+}
+
+declare module 'vitest' {
+  export interface ProvidedContext {
+    tendE2E: TendE2EContext;
+  }
+}
