@@ -1,0 +1,597 @@
+/**
+ * Tend's local database. The background worker is the only writer; extension pages read
+ * through the same class. Every write (an op and the views it changes) is one transaction,
+ * so a failure leaves no op without its views and no view without its op.
+ */
+import { openDB, type IDBPDatabase, type IDBPTransaction } from 'idb';
+import {
+  applyClaim,
+  applyEndorsement,
+  applyObservation,
+  DEFAULT_LEASE_MS,
+  describeRejection,
+  endorsementKey,
+  endorseProblem,
+  handleKey,
+  isActive,
+  isClaimOp,
+  newOpId,
+  OP_VERSION,
+  postKey,
+  threadKey,
+  threadState,
+  tickHlc,
+  withPending,
+  type AcceptedOp,
+  type Claim,
+  type ClaimOp,
+  type ClaimRules,
+  type Endorsement,
+  type Op,
+  type Payload,
+  type ThreadRef,
+  type ThreadState,
+} from '../domain';
+import { StoreError, toStoreError } from './errors';
+import { DB_NAME, DB_VERSION, migrate, type OutboxRecord, type PersonRecord, type TendDB, type ThreadRecord } from './schema';
+
+/** Who I am on this device. */
+export interface Me {
+  id: string;
+  name: string;
+  /** Per-install clock node, so one member's devices never tie. */
+  node: string;
+}
+
+/** Team settings the folds need. */
+export interface TeamSettings {
+  leaseMs: number;
+}
+
+/** What a write changed, so the background can tell exactly the subscribers that care. */
+export interface Changes {
+  posts: Set<string>;
+  threads: Set<string>;
+  people: Set<string>;
+  /** Whether my own claims may have changed (popup summaries). */
+  mine: boolean;
+}
+
+/** The outcome of a local action. */
+export interface ActResult {
+  op: Op;
+  /** Accepted at once (solo mode), or waiting in the outbox for the team server. */
+  pending: boolean;
+  changes: Changes;
+}
+
+/** One endorsement as shown on a post. */
+export interface EndorsementView {
+  actor: string;
+  name: string;
+  note: string | null;
+  hlc: string;
+  pending: boolean;
+  mine: boolean;
+}
+
+/** A claim of mine as the popup lists it. */
+export interface MyClaim {
+  thread: ThreadRef;
+  key: string;
+  title: string | null;
+  url: string | null;
+  epoch: number;
+  expiresAt: number;
+  pending: boolean;
+}
+
+const ALL_STORES = ['ops', 'outbox', 'endorsements', 'claims', 'threads', 'people', 'meta'] as const;
+type Tx = IDBPTransaction<TendDB, (typeof ALL_STORES)[number][], 'readwrite'>;
+
+const emptyChanges = (): Changes => ({ posts: new Set(), threads: new Set(), people: new Set(), mine: false });
+
+function randomId(length: number): string {
+  const bytes = crypto.getRandomValues(new Uint8Array(length));
+  return Array.from(bytes, (b) => 'abcdefghijklmnopqrstuvwxyz0123456789'[b % 36]).join('');
+}
+
+/** Options for opening the database. */
+export interface OpenOptions {
+  name?: string;
+  /** Another context wants a newer version: this connection has been closed. */
+  onVersionChange?: () => void;
+}
+
+export class TendStore {
+  private constructor(
+    private db: IDBPDatabase<TendDB>,
+    private readonly options: OpenOptions,
+  ) {}
+
+  /** Opens (creating or upgrading) the database. */
+  static async open(options: OpenOptions = {}): Promise<TendStore> {
+    const store = new TendStore(await TendStore.connect(options), options);
+    return store;
+  }
+
+  private static async connect(options: OpenOptions): Promise<IDBPDatabase<TendDB>> {
+    let blocked = false;
+    const db = await openDB<TendDB>(options.name ?? DB_NAME, DB_VERSION, {
+      upgrade: (db, oldVersion, newVersion, tx) => migrate(db, tx, oldVersion, newVersion ?? DB_VERSION),
+      // An older Tend page still holds the database open; it closes itself on versionchange.
+      blocked: () => {
+        blocked = true;
+      },
+    });
+    void blocked;
+    db.addEventListener('versionchange', () => {
+      // Let a newer Tend upgrade: close now, reopen on next use.
+      db.close();
+      (db as unknown as { tendClosed: boolean }).tendClosed = true;
+      options.onVersionChange?.();
+    });
+    return db;
+  }
+
+  private async handle(): Promise<IDBPDatabase<TendDB>> {
+    if ((this.db as unknown as { tendClosed?: boolean }).tendClosed) this.db = await TendStore.connect(this.options);
+    return this.db;
+  }
+
+  /** Closes the connection. */
+  close(): void {
+    this.db.close();
+    (this.db as unknown as { tendClosed: boolean }).tendClosed = true;
+  }
+
+  private async write<T>(fn: (tx: Tx) => Promise<T>): Promise<T> {
+    const db = await this.handle();
+    let tx: Tx;
+    try {
+      tx = db.transaction([...ALL_STORES], 'readwrite');
+    } catch (e) {
+      throw toStoreError(e);
+    }
+    try {
+      const result = await fn(tx);
+      await tx.done;
+      return result;
+    } catch (e) {
+      try {
+        tx.abort();
+      } catch {
+        // already finished or aborted
+      }
+      await tx.done.catch(() => undefined);
+      throw toStoreError(e);
+    }
+  }
+
+  // ---------------------------------------------------------------- identity and settings
+
+  /** Me on this device, created on first use. */
+  async me(): Promise<Me> {
+    const db = await this.handle();
+    const existing = (await db.get('meta', 'me')) as Me | undefined;
+    if (existing) return existing;
+    return this.write(async (tx) => {
+      const again = (await tx.objectStore('meta').get('me')) as Me | undefined;
+      if (again) return again;
+      const me: Me = { id: randomId(16), name: '', node: randomId(8) };
+      await tx.objectStore('meta').put(me, 'me');
+      return me;
+    });
+  }
+
+  /** Replaces my identity (joining a team gives me the team's member id). */
+  async setMe(me: Me): Promise<void> {
+    await this.write(async (tx) => {
+      await tx.objectStore('meta').put(me, 'me');
+    });
+  }
+
+  /** Team settings (solo defaults until a team server says otherwise). */
+  async settings(): Promise<TeamSettings> {
+    const db = await this.handle();
+    return ((await db.get('meta', 'settings')) as TeamSettings | undefined) ?? { leaseMs: DEFAULT_LEASE_MS };
+  }
+
+  /** Whether ops wait for a team server (true) or are accepted locally (solo). */
+  async teamMode(): Promise<boolean> {
+    const db = await this.handle();
+    return Boolean(await db.get('meta', 'team'));
+  }
+
+  /** Reads any metadata value. */
+  async getMeta<T>(key: string): Promise<T | undefined> {
+    const db = await this.handle();
+    return (await db.get('meta', key)) as T | undefined;
+  }
+
+  /** Writes a metadata value. */
+  async setMeta(key: string, value: unknown): Promise<void> {
+    await this.write(async (tx) => {
+      await tx.objectStore('meta').put(value, key);
+    });
+  }
+
+  // ---------------------------------------------------------------- writes
+
+  /**
+   * Records a local action: makes the op, checks the domain rules against what this device
+   * knows (with my pending ops on top), and writes the op with its views in one transaction.
+   * A refused action throws a StoreError with code `rejected` and writes nothing.
+   */
+  async act(payload: Payload, now: number = Date.now()): Promise<ActResult> {
+    return this.write(async (tx) => {
+      const meta = tx.objectStore('meta');
+      const [me, lastHlc, lastSeq, team, settings] = (await Promise.all([
+        meta.get('me'),
+        meta.get('hlc'),
+        // In solo mode the local order is the accepted order: continue after the last op.
+        tx.objectStore('ops').index('seq').openKeyCursor(null, 'prev').then((c) => c?.key),
+        meta.get('team'),
+        meta.get('settings'),
+      ])) as [Me | undefined, string | undefined, number | undefined, unknown, TeamSettings | undefined];
+      if (!me) throw new StoreError('rejected', 'Tend has no identity yet: open the Tend popup once.');
+      const hlc = tickHlc(lastHlc ?? null, me.node, now);
+      const op = { ...payload, v: OP_VERSION, id: newOpId(), hlc, actor: me.id } as Op;
+      const rules = await this.rulesIn(tx, settings);
+
+      if (op.type === 'endorse') {
+        const person = await tx.objectStore('people').get(me.id);
+        const mine = (person?.handles ?? []).filter((h) => h.site === op.post.site).map((h) => h.handle);
+        const problem = endorseProblem(op, mine);
+        if (problem) throw new StoreError('rejected', problem);
+      }
+      if (isClaimOp(op)) {
+        const key = threadKey(op.thread);
+        const pending = await this.pendingClaimOps(tx, key);
+        const view = withPending(await tx.objectStore('claims').get(key), pending, now, rules);
+        const r = applyClaim(view.claim, op, now, rules);
+        if (!r.ok) {
+          const names = await this.namesIn(tx);
+          throw new StoreError('rejected', describeRejection(r.rejection, (m) => (m === me.id ? 'You' : (names.get(m) ?? 'A teammate'))));
+        }
+      }
+
+      await meta.put(hlc, 'hlc');
+      if (team) {
+        const record: OutboxRecord = { op, id: op.id, queuedAt: now, attempts: 0 };
+        await tx.objectStore('outbox').put(record);
+        const changes = emptyChanges();
+        markChanged(changes, op, me.id);
+        return { op, pending: true, changes };
+      }
+      const seq = (lastSeq ?? 0) + 1;
+      const changes = await this.applyIn(tx, [{ ...op, seq, at: now } as AcceptedOp], rules, me.id);
+      return { op, pending: false, changes };
+    });
+  }
+
+  /**
+   * Applies ops the authority accepted (pulled from the team server, or acks of my own),
+   * in accepted order, all in one transaction: op rows, their views, the outbox entries
+   * they answer and the pull cursor. Ops already stored are skipped, so a repeated pull
+   * changes nothing.
+   */
+  async applyAccepted(ops: readonly AcceptedOp[], options: { cursor?: number } = {}): Promise<Changes> {
+    return this.write(async (tx) => {
+      const meta = tx.objectStore('meta');
+      const [me, settings] = (await Promise.all([meta.get('me'), meta.get('settings')])) as [Me | undefined, TeamSettings | undefined];
+      const rules = await this.rulesIn(tx, settings);
+      const changes = await this.applyIn(tx, ops, rules, me?.id ?? '');
+      if (options.cursor !== undefined) await meta.put(options.cursor, 'cursor');
+      return changes;
+    });
+  }
+
+  /** The authority refused one of my pending ops: drop it and keep the reason to show. */
+  async reject(opId: string, reason: string, now: number = Date.now()): Promise<Changes> {
+    return this.write(async (tx) => {
+      const outbox = tx.objectStore('outbox');
+      const record = await outbox.get(opId);
+      const changes = emptyChanges();
+      if (!record) return changes;
+      await outbox.delete(opId);
+      const meta = tx.objectStore('meta');
+      const notices = ((await meta.get('rejections')) as Rejection[] | undefined) ?? [];
+      await meta.put([{ op: record.op, reason, at: now }, ...notices].slice(0, 50), 'rejections');
+      markChanged(changes, record.op, record.op.actor);
+      return changes;
+    });
+  }
+
+  private async rulesIn(tx: Tx, settings: TeamSettings | undefined): Promise<ClaimRules> {
+    const managers = new Set((await tx.objectStore('people').getAll()).filter((p) => p.role === 'manager').map((p) => p.id));
+    const solo = !(await tx.objectStore('meta').get('team'));
+    return { leaseMs: settings?.leaseMs ?? DEFAULT_LEASE_MS, isManager: (m) => solo || managers.has(m) };
+  }
+
+  private async namesIn(tx: Tx): Promise<Map<string, string>> {
+    return new Map((await tx.objectStore('people').getAll()).map((p) => [p.id, p.name]));
+  }
+
+  private async pendingClaimOps(tx: Tx, key: string): Promise<ClaimOp[]> {
+    return pendingClaimOpsOf(await tx.objectStore('outbox').index('queuedAt').getAll(), key);
+  }
+
+  /**
+   * The batch fold: issue every read at once, fold in memory in accepted order, then
+   * issue every write. IndexedDB pipelines the requests within the transaction.
+   */
+  private async applyIn(tx: Tx, ops: readonly AcceptedOp[], rules: ClaimRules, me: string): Promise<Changes> {
+    const changes = emptyChanges();
+    const opStore = tx.objectStore('ops');
+    const endorsements = tx.objectStore('endorsements');
+    const claims = tx.objectStore('claims');
+    const threads = tx.objectStore('threads');
+    const people = tx.objectStore('people');
+    const outbox = tx.objectStore('outbox');
+
+    const eKeys = new Set<string>();
+    const tKeys = new Set<string>();
+    const pKeys = new Set<string>();
+    for (const op of ops) {
+      if (op.type === 'endorse' || op.type === 'retract') eKeys.add(endorsementKey(op.actor, op.post));
+      else if (op.type === 'member') pKeys.add(op.actor);
+      else tKeys.add(threadKey(op.thread));
+    }
+    const [known, eRows, cRows, tRows, pRows, queued] = await Promise.all([
+      Promise.all(ops.map((op) => opStore.getKey(op.id))),
+      Promise.all([...eKeys].map((k) => endorsements.get(k))),
+      Promise.all([...tKeys].map((k) => claims.get(k))),
+      Promise.all([...tKeys].map((k) => threads.get(k))),
+      Promise.all([...pKeys].map((k) => people.get(k))),
+      Promise.all(ops.map((op) => outbox.getKey(op.id))),
+    ]);
+    const eMap = new Map<string, Endorsement | undefined>([...eKeys].map((k, i) => [k, eRows[i]]));
+    const cMap = new Map<string, Claim | undefined>([...tKeys].map((k, i) => [k, cRows[i]]));
+    const tMap = new Map<string, ThreadRecord | undefined>([...tKeys].map((k, i) => [k, tRows[i]]));
+    const pMap = new Map<string, PersonRecord | undefined>([...pKeys].map((k, i) => [k, pRows[i]]));
+    const dirtyE = new Set<string>();
+    const dirtyT = new Set<string>();
+    const dirtyP = new Set<string>();
+    const seen = new Set<string>();
+    const writes: Promise<unknown>[] = [];
+    // If a later write throws, the transaction aborts and earlier requests reject: the
+    // caller hears about it once, through the thrown error, not as unhandled rejections.
+    const issue = (p: Promise<unknown>) => {
+      p.catch(() => undefined);
+      writes.push(p);
+    };
+
+    ops.forEach((op, i) => {
+      if (queued[i] !== undefined) issue(outbox.delete(op.id));
+      if (known[i] !== undefined || seen.has(op.id)) return;
+      seen.add(op.id);
+      issue(opStore.put(op));
+      markChanged(changes, op, me);
+      if (op.type === 'endorse' || op.type === 'retract') {
+        const key = endorsementKey(op.actor, op.post);
+        eMap.set(key, applyEndorsement(eMap.get(key), op));
+        dirtyE.add(key);
+      } else if (op.type === 'member') {
+        const old = pMap.get(op.actor);
+        const handles = op.handles ?? old?.handles ?? [];
+        pMap.set(op.actor, {
+          id: op.actor,
+          name: op.name ?? old?.name ?? '',
+          role: old?.role ?? 'member',
+          handles,
+          handleKeys: handles.map((h) => handleKey(h.site, h.handle)),
+        });
+        dirtyP.add(op.actor);
+      } else {
+        const key = threadKey(op.thread);
+        const record: ThreadRecord = tMap.get(key) ?? { key, site: op.thread.site, threadId: op.thread.threadId, observation: null, claim: null, state: 'unclaimed', until: 0 };
+        if (op.type === 'observe') {
+          record.observation = applyObservation(record.observation ?? undefined, op);
+        } else {
+          const r = applyClaim(cMap.get(key), op, op.at, rules);
+          if (!r.ok) return; // the authority accepted it under state this device has not seen
+          cMap.set(key, r.claim);
+          record.claim = r.claim;
+        }
+        const state = threadState(record.claim ?? undefined, record.observation ?? undefined, op.at);
+        record.state = state;
+        record.until = state === 'claimed' ? (record.claim?.expiresAt ?? 0) : 0;
+        tMap.set(key, record);
+        dirtyT.add(key);
+      }
+    });
+    for (const k of dirtyE) issue(endorsements.put(eMap.get(k)!));
+    for (const k of dirtyT) {
+      issue(threads.put(tMap.get(k)!));
+      const c = cMap.get(k);
+      if (c) issue(claims.put(c));
+    }
+    for (const k of dirtyP) issue(people.put(pMap.get(k)!));
+    await Promise.all(writes);
+    return changes;
+  }
+
+  /** Replaces the team roster (from the team server). */
+  async setPeople(roster: readonly PersonRecord[]): Promise<void> {
+    await this.write(async (tx) => {
+      const people = tx.objectStore('people');
+      await Promise.all(roster.map((p) => people.put(p)));
+    });
+  }
+
+  // ---------------------------------------------------------------- reads (served from indexes)
+
+  /** My live claims across sites, my pending ones on top, soonest to expire first. */
+  async myActiveClaims(now: number = Date.now()): Promise<MyClaim[]> {
+    const db = await this.handle();
+    const me = (await db.get('meta', 'me')) as Me | undefined;
+    if (!me) return [];
+    const tx = db.transaction(['claims', 'threads', 'outbox', 'meta', 'people'], 'readonly');
+    const accepted = await tx.objectStore('claims').index('holderStatus').getAll([me.id, 'active']);
+    const pendingOps = (await tx.objectStore('outbox').index('queuedAt').getAll()).map((r) => r.op).filter(isClaimOp);
+    const keys = new Set([...accepted.map((c) => c.key), ...pendingOps.map((o) => threadKey(o.thread))]);
+    const settings = ((await tx.objectStore('meta').get('settings')) as TeamSettings | undefined) ?? { leaseMs: DEFAULT_LEASE_MS };
+    const rules: ClaimRules = { leaseMs: settings.leaseMs, isManager: () => false };
+    const out: MyClaim[] = [];
+    for (const key of keys) {
+      const [claim, thread] = await Promise.all([tx.objectStore('claims').get(key), tx.objectStore('threads').get(key)]);
+      const mine = pendingOps.filter((o) => threadKey(o.thread) === key);
+      const view = withPending(claim, mine, now, rules);
+      if (!view.claim || view.claim.holder !== me.id || !isActive(view.claim, now)) continue;
+      out.push({
+        thread: view.claim.thread,
+        key,
+        title: thread?.observation?.fields.title?.value ?? null,
+        url: thread?.observation?.fields.url?.value ?? null,
+        epoch: view.claim.epoch,
+        expiresAt: view.claim.expiresAt,
+        pending: mine.length > 0,
+      });
+    }
+    await tx.done;
+    return out.sort((a, b) => a.expiresAt - b.expiresAt);
+  }
+
+  /** How many known threads of a site are in each state now, from the index. */
+  async siteCounts(site: string, now: number = Date.now()): Promise<Record<ThreadState, number>> {
+    const db = await this.handle();
+    const index = db.transaction('threads').store.index('siteState');
+    const count = (state: ThreadState, lo = 0, hi = Number.MAX_SAFE_INTEGER, openLo = false) =>
+      index.count(IDBKeyRange.bound([site, state, lo], [site, state, hi], openLo, false));
+    const [unclaimed, claimedLive, claimedExpired, resolved, answered] = await Promise.all([
+      count('unclaimed'),
+      count('claimed', now, Number.MAX_SAFE_INTEGER, true),
+      count('claimed', 0, now),
+      count('resolved'),
+      count('answered'),
+    ]);
+    return { unclaimed: unclaimed + claimedExpired, claimed: claimedLive, resolved, answered };
+  }
+
+  /** Endorsements of a post (retractions left out), with my pending ones on top. */
+  async endorsementsOf(post: { site: string; threadId: string; postId: string }): Promise<EndorsementView[]> {
+    const db = await this.handle();
+    const key = postKey(post);
+    const tx = db.transaction(['endorsements', 'outbox', 'people', 'meta'], 'readonly');
+    const [rows, queued, people, me] = await Promise.all([
+      tx.objectStore('endorsements').index('post').getAll(key),
+      tx.objectStore('outbox').index('queuedAt').getAll(),
+      tx.objectStore('people').getAll(),
+      tx.objectStore('meta').get('me') as Promise<Me | undefined>,
+    ]);
+    const byKey = new Map(rows.map((r) => [r.key, { e: r, pending: false }]));
+    for (const { op } of queued) {
+      if ((op.type === 'endorse' || op.type === 'retract') && postKey(op.post) === key) {
+        const k = endorsementKey(op.actor, op.post);
+        byKey.set(k, { e: applyEndorsement(byKey.get(k)?.e, op), pending: true });
+      }
+    }
+    const names = new Map(people.map((p) => [p.id, p.name]));
+    return [...byKey.values()]
+      .filter(({ e }) => !e.retracted)
+      .map(({ e, pending }) => ({
+        actor: e.actor,
+        name: e.actor === me?.id ? (me.name || 'You') : (names.get(e.actor) ?? 'A teammate'),
+        note: e.note,
+        hlc: e.hlc,
+        pending,
+        mine: e.actor === me?.id,
+      }))
+      .sort((a, b) => (a.hlc < b.hlc ? -1 : 1));
+  }
+
+  /** Recognition received by a site handle, newest first. */
+  async recognitionReceived(site: string, handle: string, limit = 20): Promise<Endorsement[]> {
+    const db = await this.handle();
+    const k = handleKey(site, handle);
+    return this.newest(db.transaction('endorsements').store.index('authorHlc'), k, limit);
+  }
+
+  /** Recognition a member gave, newest first. */
+  async recognitionGiven(actor: string, limit = 20): Promise<Endorsement[]> {
+    const db = await this.handle();
+    return this.newest(db.transaction('endorsements').store.index('actorHlc'), actor, limit);
+  }
+
+  private async newest(
+    index: { openCursor: (range: IDBKeyRange, dir: IDBCursorDirection) => Promise<{ value: Endorsement; continue: () => Promise<unknown> } | null> },
+    prefix: string,
+    limit: number,
+  ): Promise<Endorsement[]> {
+    const out: Endorsement[] = [];
+    let cursor = await index.openCursor(IDBKeyRange.bound([prefix, ''], [prefix, '\uffff']), 'prev');
+    while (cursor && out.length < limit) {
+      if (!cursor.value.retracted) out.push(cursor.value);
+      cursor = (await cursor.continue()) as typeof cursor;
+    }
+    return out;
+  }
+
+  /** Thread records by key (missing ones left out). */
+  async threads(keys: readonly string[]): Promise<ThreadRecord[]> {
+    const db = await this.handle();
+    const tx = db.transaction('threads');
+    const rows = await Promise.all(keys.map((k) => tx.store.get(k)));
+    return rows.filter((r): r is ThreadRecord => !!r);
+  }
+
+  /** A thread's claim with my pending ops on top. */
+  async claimView(key: string, now: number = Date.now()): Promise<{ claim: Claim | undefined; pending: boolean }> {
+    const db = await this.handle();
+    const tx = db.transaction(['claims', 'outbox', 'meta'], 'readonly');
+    const [claim, pending, settings] = await Promise.all([
+      tx.objectStore('claims').get(key),
+      tx.objectStore('outbox').index('queuedAt').getAll().then((rows) => pendingClaimOpsOf(rows, key)),
+      tx.objectStore('meta').get('settings') as Promise<TeamSettings | undefined>,
+    ]);
+    const view = withPending(claim, pending, now, { leaseMs: settings?.leaseMs ?? DEFAULT_LEASE_MS, isManager: () => false });
+    return { claim: view.claim, pending: pending.length > 0 };
+  }
+
+  /** A person by member id. */
+  async person(id: string): Promise<PersonRecord | undefined> {
+    return (await this.handle()).get('people', id);
+  }
+
+  /** The member a site handle is linked to, if any. */
+  async personByHandle(site: string, handle: string): Promise<PersonRecord | undefined> {
+    return (await this.handle()).getFromIndex('people', 'handleKeys', handleKey(site, handle));
+  }
+
+  /** Pending ops, oldest first (what the sync client pushes). */
+  async outbox(limit = 500): Promise<OutboxRecord[]> {
+    return (await this.handle()).getAllFromIndex('outbox', 'queuedAt', undefined, limit);
+  }
+
+  /** Accepted ops count (diagnostics and tests). */
+  async opCount(): Promise<number> {
+    return (await this.handle()).count('ops');
+  }
+
+  /** Recent rejections of my ops, newest first. */
+  async rejections(): Promise<Rejection[]> {
+    return ((await this.getMeta<Rejection[]>('rejections')) ?? []).slice();
+  }
+}
+
+/** One of my ops the authority refused, kept to show why. */
+export interface Rejection {
+  op: Op;
+  reason: string;
+  at: number;
+}
+
+/** My pending claim ops on one thread, in the order they were made. */
+function pendingClaimOpsOf(records: readonly OutboxRecord[], key: string): ClaimOp[] {
+  return records.map((r) => r.op).filter((op): op is ClaimOp => isClaimOp(op) && threadKey(op.thread) === key);
+}
+
+function markChanged(changes: Changes, op: Op, me: string): void {
+  if (op.type === 'endorse' || op.type === 'retract') changes.posts.add(postKey(op.post));
+  else if (op.type === 'member') changes.people.add(op.actor);
+  else {
+    changes.threads.add(threadKey(op.thread));
+    if (isClaimOp(op) && (op.actor === me || (op.type === 'handoff' && op.to === me))) changes.mine = true;
+  }
+}
