@@ -92,7 +92,7 @@ describe('claim fold', () => {
       fc.property(acceptedClaimSequence(rules.leaseMs), (seq) => {
         const state = new Map<string, Claim>();
         for (const op of seq) {
-          const before = state.get(`${SITE} ${op.thread.threadId}`);
+          const before = state.get(`${SITE} ${(op as AcceptedOp<'claim'>).thread.threadId}`);
           const r = applyClaim(before, op as AcceptedOp<'claim'>, op.at, rules);
           if (op.type === 'claim' && before && isActive(before, op.at) && before.holder !== op.actor) {
             expect(r.ok).toBe(false);
