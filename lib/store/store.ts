@@ -29,6 +29,7 @@ import {
   type Endorsement,
   type Op,
   type Payload,
+  type PostRef,
   type ThreadRef,
   type ThreadState,
 } from '../domain';
@@ -470,35 +471,68 @@ export class TendStore {
   }
 
   /** Endorsements of a post (retractions left out), with my pending ones on top. */
-  async endorsementsOf(post: { site: string; threadId: string; postId: string }): Promise<EndorsementView[]> {
+  async endorsementsOf(post: PostRef): Promise<EndorsementView[]> {
+    return (await this.endorsementsOfMany([post])).get(postKey(post)) ?? [];
+  }
+
+  /** Endorsements of many posts in one transaction, by post key. */
+  async endorsementsOfMany(posts: readonly PostRef[]): Promise<Map<string, EndorsementView[]>> {
     const db = await this.handle();
-    const key = postKey(post);
+    const keys = [...new Set(posts.map(postKey))];
     const tx = db.transaction(['endorsements', 'outbox', 'people', 'meta'], 'readonly');
-    const [rows, queued, people, me] = await Promise.all([
-      tx.objectStore('endorsements').index('post').getAll(key),
+    const index = tx.objectStore('endorsements').index('post');
+    const [rowsByPost, queued, people, me] = await Promise.all([
+      Promise.all(keys.map((k) => index.getAll(k))),
       tx.objectStore('outbox').index('queuedAt').getAll(),
       tx.objectStore('people').getAll(),
       tx.objectStore('meta').get('me') as Promise<Me | undefined>,
     ]);
-    const byKey = new Map(rows.map((r) => [r.key, { e: r, pending: false }]));
-    for (const { op } of queued) {
-      if ((op.type === 'endorse' || op.type === 'retract') && postKey(op.post) === key) {
-        const k = endorsementKey(op.actor, op.post);
-        byKey.set(k, { e: applyEndorsement(byKey.get(k)?.e, op), pending: true });
-      }
-    }
     const names = new Map(people.map((p) => [p.id, p.name]));
-    return [...byKey.values()]
-      .filter(({ e }) => !e.retracted)
-      .map(({ e, pending }) => ({
-        actor: e.actor,
-        name: e.actor === me?.id ? (me.name || 'You') : (names.get(e.actor) ?? 'A teammate'),
-        note: e.note,
-        hlc: e.hlc,
-        pending,
-        mine: e.actor === me?.id,
-      }))
-      .sort((a, b) => (a.hlc < b.hlc ? -1 : 1));
+    const out = new Map<string, EndorsementView[]>();
+    keys.forEach((key, i) => {
+      const byKey = new Map(rowsByPost[i]!.map((r) => [r.key, { e: r, pending: false }]));
+      for (const { op } of queued) {
+        if ((op.type === 'endorse' || op.type === 'retract') && postKey(op.post) === key) {
+          const k = endorsementKey(op.actor, op.post);
+          byKey.set(k, { e: applyEndorsement(byKey.get(k)?.e, op), pending: true });
+        }
+      }
+      out.set(
+        key,
+        [...byKey.values()]
+          .filter(({ e }) => !e.retracted)
+          .map(({ e, pending }) => ({
+            actor: e.actor,
+            name: e.actor === me?.id ? me.name || 'You' : (names.get(e.actor) ?? 'A teammate'),
+            note: e.note,
+            hlc: e.hlc,
+            pending,
+            mine: e.actor === me?.id,
+          }))
+          .sort((a, b) => (a.hlc < b.hlc ? -1 : 1)),
+      );
+    });
+    return out;
+  }
+
+  /** Claims (with my pending ops on top) and thread records of many threads, in one transaction. */
+  async threadViews(keys: readonly string[], now: number = Date.now()): Promise<Map<string, { claim: Claim | undefined; pending: boolean; record: ThreadRecord | undefined }>> {
+    const db = await this.handle();
+    const unique = [...new Set(keys)];
+    const tx = db.transaction(['claims', 'threads', 'outbox', 'meta'], 'readonly');
+    const [claims, records, queued, settings] = await Promise.all([
+      Promise.all(unique.map((k) => tx.objectStore('claims').get(k))),
+      Promise.all(unique.map((k) => tx.objectStore('threads').get(k))),
+      tx.objectStore('outbox').index('queuedAt').getAll(),
+      tx.objectStore('meta').get('settings') as Promise<TeamSettings | undefined>,
+    ]);
+    const rules: ClaimRules = { leaseMs: settings?.leaseMs ?? DEFAULT_LEASE_MS, isManager: () => false };
+    const out = new Map<string, { claim: Claim | undefined; pending: boolean; record: ThreadRecord | undefined }>();
+    unique.forEach((key, i) => {
+      const pending = pendingClaimOpsOf(queued, key);
+      out.set(key, { claim: withPending(claims[i], pending, now, rules).claim, pending: pending.length > 0, record: records[i] });
+    });
+    return out;
   }
 
   /** Recognition received by a site handle, newest first. */
@@ -538,15 +572,13 @@ export class TendStore {
 
   /** A thread's claim with my pending ops on top. */
   async claimView(key: string, now: number = Date.now()): Promise<{ claim: Claim | undefined; pending: boolean }> {
-    const db = await this.handle();
-    const tx = db.transaction(['claims', 'outbox', 'meta'], 'readonly');
-    const [claim, pending, settings] = await Promise.all([
-      tx.objectStore('claims').get(key),
-      tx.objectStore('outbox').index('queuedAt').getAll().then((rows) => pendingClaimOpsOf(rows, key)),
-      tx.objectStore('meta').get('settings') as Promise<TeamSettings | undefined>,
-    ]);
-    const view = withPending(claim, pending, now, { leaseMs: settings?.leaseMs ?? DEFAULT_LEASE_MS, isManager: () => false });
-    return { claim: view.claim, pending: pending.length > 0 };
+    const view = (await this.threadViews([key], now)).get(key)!;
+    return { claim: view.claim, pending: view.pending };
+  }
+
+  /** All people on the roster (and me). */
+  async people(): Promise<PersonRecord[]> {
+    return (await this.handle()).getAll('people');
   }
 
   /** A person by member id. */

@@ -1,5 +1,5 @@
 import 'fake-indexeddb/auto';
-import FDBObjectStore from 'fake-indexeddb/lib/FDBObjectStore';
+import { IDBObjectStore as FDBObjectStore } from 'fake-indexeddb';
 import { openDB } from 'idb';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import fc from 'fast-check';
@@ -65,7 +65,7 @@ describe('store in solo mode', () => {
     const store = await fresh();
     await store.act({ type: 'observe', thread, fields: { title: 'Before' } });
     const real = FDBObjectStore.prototype.put;
-    vi.spyOn(FDBObjectStore.prototype, 'put').mockImplementation(function (this: FDBObjectStore, ...args: Parameters<typeof real>) {
+    vi.spyOn(FDBObjectStore.prototype, 'put').mockImplementation(function (this: IDBObjectStore, ...args: Parameters<typeof real>) {
       if (this.name === 'threads') throw new DOMException('simulated failure', 'DataError');
       return real.apply(this, args);
     });
@@ -84,7 +84,7 @@ describe('store in solo mode', () => {
     const store = await fresh();
     await store.act(endorse('kept'));
     const real = FDBObjectStore.prototype.put;
-    vi.spyOn(FDBObjectStore.prototype, 'put').mockImplementation(function (this: FDBObjectStore, ...args: Parameters<typeof real>) {
+    vi.spyOn(FDBObjectStore.prototype, 'put').mockImplementation(function (this: IDBObjectStore, ...args: Parameters<typeof real>) {
       if (this.name === 'ops') throw new DOMException('', 'QuotaExceededError');
       return real.apply(this, args);
     });

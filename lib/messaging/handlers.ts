@@ -1,0 +1,162 @@
+/**
+ * What the background does for each request, on top of the store. Kept apart from the
+ * WXT entrypoint so it runs unchanged in tests with a fake IndexedDB.
+ */
+import {
+  observationDelta,
+  ok,
+  sameHandle,
+  threadKey,
+  threadState,
+  type Payload,
+  type PostRef,
+  type Result,
+  type ThreadRef,
+} from '../domain';
+import type { Changes, TendStore } from '../store';
+import type { AnyRequest, PostState, StateSnapshot, ThreadStateView } from './protocol';
+import type { Caller, Handle } from './router';
+
+/** Services the handlers use besides the store. */
+export interface HandlerDeps {
+  store: TendStore;
+  /** Tell subscribers what changed. */
+  notify: (changes: Changes) => void;
+  now?: () => number;
+  version: string;
+}
+
+/** Builds the state of some posts and threads, as overlays show it. */
+export async function snapshot(store: TendStore, posts: readonly PostRef[], threads: readonly ThreadRef[], now: number): Promise<StateSnapshot> {
+  const [endorsements, views, me, people] = await Promise.all([
+    posts.length ? store.endorsementsOfMany(posts) : new Map(),
+    threads.length ? store.threadViews(threads.map(threadKey), now) : new Map(),
+    store.me(),
+    threads.length ? store.people() : [],
+  ]);
+  const names = new Map(people.map((p) => [p.id, p.name]));
+  const out: StateSnapshot = { posts: {}, threads: {} };
+  for (const [key, list] of endorsements as Map<string, PostState['endorsements']>) {
+    out.posts[key] = {
+      key,
+      count: list.length,
+      endorsements: list.map(({ actor, name, note, pending, mine }) => ({ actor, name, note, pending, mine })),
+      mine: list.some((e) => e.mine),
+    };
+  }
+  for (const [key, view] of views as Awaited<ReturnType<TendStore['threadViews']>>) {
+    const c = view.claim;
+    const state = threadState(c, view.record?.observation ?? undefined, now);
+    const thread: ThreadStateView = {
+      key,
+      state,
+      epoch: c?.epoch ?? 0,
+      claim:
+        c && state === 'claimed'
+          ? {
+              holder: c.holder,
+              holderName: c.holder === me.id ? me.name || 'You' : (names.get(c.holder) ?? 'A teammate'),
+              mine: c.holder === me.id,
+              epoch: c.epoch,
+              since: c.since,
+              expiresAt: c.expiresAt,
+              pending: view.pending,
+            }
+          : null,
+    };
+    out.threads[key] = thread;
+  }
+  return out;
+}
+
+/** Creates the request handler used by the router. */
+export function createHandler(deps: HandlerDeps): Handle {
+  const { store, notify } = deps;
+  const now = deps.now ?? Date.now;
+
+  const act = async (payload: Payload): Promise<Changes> => {
+    const r = await store.act(payload, now());
+    notify(r.changes);
+    return r.changes;
+  };
+  const stateOf = (posts: PostRef[], threads: ThreadRef[]) => snapshot(store, posts, threads, now());
+
+  return async (request: AnyRequest, caller: Caller): Promise<Result<unknown>> => {
+    switch (request.type) {
+      case 'page.seen':
+        return ok({ ...(await stateOf([], [])), ...(await observe(request, caller)) });
+      case 'state.get':
+        return ok(await stateOf(request.posts, request.threads));
+      case 'post.endorse': {
+        const { type: _, ...rest } = request;
+        await act({ type: 'endorse', ...rest });
+        return ok(await stateOf([request.post], []));
+      }
+      case 'post.retract':
+        await act({ type: 'retract', post: request.post });
+        return ok(await stateOf([request.post], []));
+      case 'thread.claim':
+        await act({ type: 'claim', thread: request.thread });
+        return ok(await stateOf([], [request.thread]));
+      case 'thread.renew':
+      case 'thread.release':
+      case 'thread.resolve': {
+        const type = request.type.slice('thread.'.length) as 'renew' | 'release' | 'resolve';
+        await act({ type, thread: request.thread, epoch: request.epoch });
+        return ok(await stateOf([], [request.thread]));
+      }
+      case 'thread.handoff':
+        await act({ type: 'handoff', thread: request.thread, epoch: request.epoch, to: request.to });
+        return ok(await stateOf([], [request.thread]));
+      case 'claim.act':
+        await act({ type: request.action, thread: request.thread, epoch: request.epoch });
+        return ok({ ok: true });
+      case 'app.ping':
+        return ok({ version: deps.version });
+      case 'me.get': {
+        const me = await store.me();
+        return ok({ id: me.id, name: me.name, paused: Boolean(await store.getMeta('paused')), team: await store.teamMode() });
+      }
+      case 'me.setName': {
+        const me = await store.me();
+        await store.setMe({ ...me, name: request.name });
+        await act({ type: 'member', name: request.name });
+        return ok({ id: me.id, name: request.name });
+      }
+      case 'settings.setPaused':
+        await store.setMeta('paused', request.paused);
+        return ok({ paused: request.paused });
+    }
+  };
+
+  /**
+   * Records what a page showed: only fields that changed become an `observe` op, never in
+   * private windows, never while paused. The viewer's handle is linked to me, so I cannot
+   * endorse my own posts from another page later.
+   */
+  async function observe(request: Extract<AnyRequest, { type: 'page.seen' }>, caller: Caller): Promise<StateSnapshot & { observed: number }> {
+    const threads = request.threads.map((t) => ({ site: request.site, threadId: t.threadId }));
+    const base = await stateOf([], threads);
+    if ((caller.kind === 'content' && caller.incognito) || (await store.getMeta('paused'))) return { ...base, observed: 0 };
+    const records = new Map((await store.threads(threads.map(threadKey))).map((r) => [r.key, r]));
+    let observed = 0;
+    for (const { threadId, ...fields } of request.threads) {
+      const ref = { site: request.site, threadId };
+      const delta = observationDelta(records.get(threadKey(ref))?.observation ?? undefined, fields);
+      if (!delta) continue;
+      await act({ type: 'observe', thread: ref, fields: delta });
+      observed++;
+    }
+    if (request.viewer) await linkHandle(request.site, request.viewer);
+    return { ...(observed ? await stateOf([], threads) : base), observed };
+  }
+
+  async function linkHandle(site: string, handle: string): Promise<void> {
+    const me = await store.me();
+    const person = await store.person(me.id);
+    const handles = person?.handles ?? [];
+    if (handles.some((h) => h.site === site && sameHandle(h.handle, handle))) return;
+    await act({ type: 'member', handles: [...handles, { site, handle }].slice(-50) });
+  }
+}
+

@@ -1,0 +1,145 @@
+/**
+ * The one protocol between content scripts, extension pages and the background, typed by
+ * direction. Every request is validated at the background boundary with these schemas
+ * (strict: unknown fields are refused), and every reply is a `Result`.
+ */
+import * as v from 'valibot';
+import {
+  HandleSchema,
+  LocalIdSchema,
+  MAX_NOTE_LENGTH,
+  MemberIdSchema,
+  ObservedFieldsSchema,
+  PostRefSchema,
+  SiteSchema,
+  ThreadRefSchema,
+  type Result,
+  type ThreadState,
+} from '../domain';
+
+const Epoch = v.pipe(v.number(), v.integer(), v.minValue(0));
+const Note = v.pipe(v.string(), v.trim(), v.maxLength(MAX_NOTE_LENGTH, `note is longer than ${MAX_NOTE_LENGTH} characters`));
+const ThreadRefs = v.pipe(v.array(ThreadRefSchema), v.maxLength(2_000, 'too many threads'));
+const PostRefs = v.pipe(v.array(PostRefSchema), v.maxLength(5_000, 'too many posts'));
+
+/** A thread as a page saw it, sent to be observed. */
+export const SeenThreadSchema = v.strictObject({ threadId: LocalIdSchema, ...ObservedFieldsSchema.entries });
+
+const req = <T extends string, E extends v.ObjectEntries>(type: T, entries: E) => v.strictObject({ type: v.literal(type), ...entries });
+
+/** Requests a content script may send, about its own tab's site only. */
+export const ContentRequests = [
+  req('page.seen', {
+    site: SiteSchema,
+    viewer: v.nullable(HandleSchema),
+    threads: v.pipe(v.array(SeenThreadSchema), v.maxLength(500, 'too many threads')),
+  }),
+  req('state.get', { posts: PostRefs, threads: ThreadRefs }),
+  req('post.endorse', { post: PostRefSchema, author: HandleSchema, viewer: v.nullable(HandleSchema), note: v.optional(Note) }),
+  req('post.retract', { post: PostRefSchema }),
+  req('thread.claim', { thread: ThreadRefSchema }),
+  req('thread.renew', { thread: ThreadRefSchema, epoch: Epoch }),
+  req('thread.release', { thread: ThreadRefSchema, epoch: Epoch }),
+  req('thread.resolve', { thread: ThreadRefSchema, epoch: Epoch }),
+  req('thread.handoff', { thread: ThreadRefSchema, epoch: Epoch, to: MemberIdSchema }),
+] as const;
+
+/** Requests only extension pages (popup, dashboard, options) may send. */
+export const PageRequests = [
+  req('app.ping', {}),
+  req('me.get', {}),
+  req('me.setName', { name: v.pipe(v.string(), v.trim(), v.minLength(1, 'a name is needed'), v.maxLength(60, 'name is longer than 60 characters')) }),
+  req('claim.act', { action: v.picklist(['renew', 'release', 'resolve']), thread: ThreadRefSchema, epoch: Epoch }),
+  req('settings.setPaused', { paused: v.boolean() }),
+] as const;
+
+export const ContentRequestSchema = v.variant('type', [...ContentRequests]);
+export const PageRequestSchema = v.variant('type', [...PageRequests]);
+
+export type ContentToBackground = v.InferOutput<typeof ContentRequestSchema>;
+export type PageToBackground = v.InferOutput<typeof PageRequestSchema>;
+export type AnyRequest = ContentToBackground | PageToBackground;
+export type RequestType = AnyRequest['type'];
+
+/** Content-request types, for telling apart a content request from a page request. */
+export const CONTENT_TYPES: ReadonlySet<string> = new Set(ContentRequests.map((s) => s.entries.type.literal));
+/** Page-request types. */
+export const PAGE_TYPES: ReadonlySet<string> = new Set(PageRequests.map((s) => s.entries.type.literal));
+
+/** The envelope every runtime message travels in, so Tend ignores other senders' messages. */
+export interface Envelope<R extends AnyRequest = AnyRequest> {
+  tend: 1;
+  request: R;
+}
+
+// ------------------------------------------------------------------------------ replies
+
+/** A post's endorsements, as an overlay shows them. */
+export interface PostState {
+  key: string;
+  count: number;
+  endorsements: { actor: string; name: string; note: string | null; pending: boolean; mine: boolean }[];
+  /** Whether I endorse it (pending or accepted). */
+  mine: boolean;
+}
+
+/** A thread's claim and state, as the claim control and list chips show them. */
+export interface ThreadStateView {
+  key: string;
+  state: ThreadState;
+  /** The claim epoch the next renew, release, resolve or handoff must carry. */
+  epoch: number;
+  claim: null | {
+    holder: string;
+    holderName: string;
+    mine: boolean;
+    epoch: number;
+    since: number;
+    expiresAt: number;
+    pending: boolean;
+  };
+}
+
+/** State for a set of posts and threads. */
+export interface StateSnapshot {
+  posts: Record<string, PostState>;
+  threads: Record<string, ThreadStateView>;
+}
+
+/** What each request answers. */
+export interface Replies {
+  'page.seen': StateSnapshot & { observed: number };
+  'state.get': StateSnapshot;
+  'post.endorse': StateSnapshot;
+  'post.retract': StateSnapshot;
+  'thread.claim': StateSnapshot;
+  'thread.renew': StateSnapshot;
+  'thread.release': StateSnapshot;
+  'thread.resolve': StateSnapshot;
+  'thread.handoff': StateSnapshot;
+  'app.ping': { version: string };
+  'me.get': { id: string; name: string; paused: boolean; team: boolean };
+  'me.setName': { id: string; name: string };
+  'claim.act': { ok: true };
+  'settings.setPaused': { paused: boolean };
+}
+
+export type Reply<T extends RequestType> = Result<Replies[T]>;
+
+// ------------------------------------------------------------------------------ ports
+
+/** Name of the live-subscription port. */
+export const SUBSCRIBE_PORT = 'tend.subscribe';
+
+/** What a subscriber sends over its port: the keys it wants pushed. */
+export const WatchSchema = v.strictObject({
+  type: v.literal('watch'),
+  posts: PostRefs,
+  threads: ThreadRefs,
+  /** Extension pages: also tell me when my claims or summaries change. */
+  mine: v.optional(v.boolean()),
+});
+export type Watch = v.InferOutput<typeof WatchSchema>;
+
+/** What the background pushes to a subscriber. */
+export type PortPush = { type: 'state'; state: StateSnapshot } | { type: 'changed'; mine: boolean } | { type: 'error'; error: string };
