@@ -4,8 +4,9 @@
  * disconnects; the client reconnects, which wakes the worker, and re-sends what it watches).
  */
 import { browser } from 'wxt/browser';
-import { err, type Result } from '../domain';
-import { SUBSCRIBE_PORT, type AnyRequest, type Envelope, type PortPush, type Replies, type RequestType, type Watch } from './protocol';
+import { err, type Result } from '../domain/result';
+import { SUBSCRIBE_PORT } from './names';
+import type { AnyRequest, Envelope, PortPush, Replies, RequestType, Watch } from './protocol';
 
 /** Sends one request to the background. Never throws: a dead or missing background is an error result. */
 export async function request<T extends RequestType>(req: Extract<AnyRequest, { type: T }>): Promise<Result<Replies[T]>> {

@@ -1,0 +1,64 @@
+/**
+ * "I'll handle this" on a thread: claim it, or see that I hold it with time left (renew,
+ * release, done), or see who holds it and since when.
+ */
+import { useT } from '../i18n';
+import { shortDuration } from './time';
+
+export interface ClaimInfo {
+  holderName: string;
+  mine: boolean;
+  since: number;
+  expiresAt: number;
+  pending: boolean;
+}
+
+export interface ClaimControlProps {
+  state: 'unclaimed' | 'claimed' | 'resolved' | 'answered';
+  claim: ClaimInfo | null;
+  now: number;
+  busy: boolean;
+  error: string | null;
+  onAction: (action: 'claim' | 'renew' | 'release' | 'resolve', event: Event) => void;
+}
+
+export function ClaimControl({ state, claim, now, busy, error, onAction }: ClaimControlProps) {
+  const t = useT();
+  const act = (action: 'claim' | 'renew' | 'release' | 'resolve') => (e: Event) => onAction(action, e);
+  let body;
+  if (claim?.mine) {
+    body = (
+      <>
+        <span class="tend-status is-mine">{t('ov_claimMine', shortDuration(t, claim.expiresAt - now))}</span>
+        <button type="button" class="tend-btn" disabled={busy} onClick={act('renew')}>{t('ov_renew')}</button>
+        <button type="button" class="tend-btn" disabled={busy} onClick={act('release')}>{t('ov_release')}</button>
+        <button type="button" class="tend-btn is-primary" disabled={busy} onClick={act('resolve')}>{t('ov_done')}</button>
+      </>
+    );
+  } else if (claim) {
+    body = <span class="tend-status">{t('ov_claimOther', claim.holderName, shortDuration(t, now - claim.since))}</span>;
+  } else if (state === 'resolved') {
+    body = <span class="tend-status is-done">✓ {t('ov_resolved')}</span>;
+  } else {
+    body = (
+      <>
+        {state === 'answered' && <span class="tend-status is-done">{t('ov_answered')}</span>}
+        <button type="button" class="tend-btn is-primary" disabled={busy} onClick={act('claim')}>
+          {t('ov_claim')}
+        </button>
+      </>
+    );
+  }
+  return (
+    <div class="tend-claim" role="group" aria-label={t('extName')}>
+      <span class="tend-brand" aria-hidden="true">Tend</span>
+      {body}
+      {claim?.pending && <span class="tend-muted">{t('ov_pending')}</span>}
+      {error && (
+        <span class="tend-error" role="alert">
+          {error}
+        </span>
+      )}
+    </div>
+  );
+}

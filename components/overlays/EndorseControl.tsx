@@ -1,0 +1,134 @@
+/**
+ * "This helped" on one post: the count, who said so with their notes, an optional note of
+ * my own (at most 280 characters), and taking my thanks back. Disabled on my own posts.
+ * Every text is rendered as text, never as HTML.
+ */
+import { useEffect, useId, useRef, useState } from 'preact/hooks';
+import { useT } from '../i18n';
+
+/** One endorsement as shown. */
+export interface EndorsementItem {
+  actor: string;
+  name: string;
+  note: string | null;
+  pending: boolean;
+  mine: boolean;
+}
+
+export interface EndorseControlProps {
+  endorsements: readonly EndorsementItem[];
+  /** The post is mine: I cannot thank myself. */
+  ownPost: boolean;
+  busy: boolean;
+  error: string | null;
+  maxNote: number;
+  onEndorse: (note: string, event: Event) => void;
+  onRetract: (event: Event) => void;
+}
+
+export function EndorseControl(props: EndorseControlProps) {
+  const t = useT();
+  const [open, setOpen] = useState(false);
+  const [note, setNote] = useState('');
+  const popId = useId();
+  const noteId = useId();
+  const buttonRef = useRef<HTMLButtonElement>(null);
+  const mine = props.endorsements.find((e) => e.mine);
+  const count = props.endorsements.length;
+
+  const close = () => {
+    setOpen(false);
+    buttonRef.current?.focus();
+  };
+  useEffect(() => {
+    if (!open) return;
+    const onKey = (e: KeyboardEvent) => e.key === 'Escape' && close();
+    const root = buttonRef.current?.getRootNode() as ShadowRoot | undefined;
+    root?.addEventListener('keydown', onKey as EventListener);
+    return () => root?.removeEventListener('keydown', onKey as EventListener);
+  }, [open]);
+
+  const label = props.ownPost ? t('ov_ownPost') : mine ? t('ov_youThanked') : t('ov_endorseLabel');
+  return (
+    <span class="tend-wrap">
+      <button
+        ref={buttonRef}
+        type="button"
+        class={`tend-btn${mine ? ' is-on' : ''}`}
+        aria-expanded={open}
+        aria-controls={popId}
+        aria-label={count ? `${label} (${count})` : label}
+        title={label}
+        onClick={() => setOpen(!open)}
+      >
+        <span aria-hidden="true" class="tend-icon">{mine ? '♥' : '♡'}</span>
+        <span>{t('ov_thisHelped')}</span>
+        {count > 0 && <span class="tend-count">{count}</span>}
+      </button>
+      {open && (
+        <div id={popId} class="tend-pop" role="dialog" aria-label={t('ov_whoHelped')}>
+          <p class="tend-pop-title">{t('ov_whoHelped')}</p>
+          {count === 0 ? (
+            <p class="tend-muted">{t('ov_nobodyYet')}</p>
+          ) : (
+            <ul class="tend-list">
+              {props.endorsements.map((e) => (
+                <li key={e.actor}>
+                  <strong>{e.name}</strong>
+                  {e.pending && <span class="tend-muted"> · {t('ov_pending')}</span>}
+                  {e.note && <q class="tend-note">{e.note}</q>}
+                </li>
+              ))}
+            </ul>
+          )}
+          {props.ownPost ? (
+            <p class="tend-muted">{t('ov_ownPost')}</p>
+          ) : mine ? (
+            <div class="tend-row">
+              <button type="button" class="tend-btn" disabled={props.busy} onClick={(e) => props.onRetract(e)}>
+                {t('ov_retract')}
+              </button>
+            </div>
+          ) : (
+            <form
+              class="tend-form"
+              onSubmit={(e) => {
+                e.preventDefault();
+                props.onEndorse(note.trim(), e);
+              }}
+            >
+              <label for={noteId}>{t('ov_noteLabel')}</label>
+              <textarea
+                id={noteId}
+                rows={2}
+                maxLength={props.maxNote}
+                placeholder={t('ov_notePlaceholder')}
+                value={note}
+                onInput={(e) => setNote((e.currentTarget as HTMLTextAreaElement).value)}
+              />
+              <div class="tend-row">
+                <span class="tend-muted" aria-live="polite">{t('ov_charsLeft', props.maxNote - note.length)}</span>
+                <button type="submit" class="tend-btn is-primary" disabled={props.busy}>
+                  {t('ov_send')}
+                </button>
+              </div>
+            </form>
+          )}
+          {props.error && (
+            <p class="tend-error" role="alert">
+              {props.error}
+            </p>
+          )}
+          <button type="button" class="tend-close" aria-label={t('ov_close')} onClick={close}>
+            ×
+          </button>
+        </div>
+      )}
+      {!open && props.error && (
+        <span class="tend-error" role="alert">
+          {props.error}
+        </span>
+      )}
+    </span>
+  );
+}

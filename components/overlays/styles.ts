@@ -1,0 +1,56 @@
+/**
+ * Overlay styles, one sheet shared by every shadow root. Sizes are in px so a page's unusual
+ * root font size (62.5% tricks, huge accessibility sizes on `html`) cannot shrink or blow up
+ * the controls; colours follow the page's theme through `data-theme` on the host.
+ */
+export const OVERLAY_CSS = `
+:host { all: initial; display: inline-block; position: relative; vertical-align: middle; margin: 2px 4px;
+  font: 13px/1.35 system-ui, -apple-system, "Segoe UI", Roboto, "Helvetica Neue", Arial, sans-serif;
+  --fg: #1f2328; --muted: #57606a; --bg: #ffffff; --border: #c8d1da; --accent: #0b6b5e; --accent-fg: #ffffff;
+  --soft: #e3f2ef; --danger: #b42318; --shadow: 0 6px 24px rgba(15, 23, 42, .18); color: var(--fg); color-scheme: light; }
+:host([data-theme="dark"]) { --fg: #e6edf3; --muted: #9da7b3; --bg: #161b22; --border: #3d444d; --accent: #4fd1bd;
+  --accent-fg: #062621; --soft: #0f2f2a; --danger: #ff8a80; --shadow: 0 6px 24px rgba(0, 0, 0, .55); color-scheme: dark; }
+:host([data-tend-kind="thread"]) { display: block; margin: 8px 0; }
+*, *::before, *::after { box-sizing: border-box; }
+.tend-wrap { display: inline-flex; align-items: center; gap: 6px; }
+.tend-btn { all: unset; box-sizing: border-box; display: inline-flex; align-items: center; gap: 5px; min-height: 28px;
+  padding: 3px 10px; border: 1px solid var(--border); border-radius: 999px; background: var(--bg); color: var(--fg);
+  font: inherit; font-weight: 500; cursor: pointer; white-space: nowrap; }
+.tend-btn:hover:not(:disabled) { border-color: var(--accent); }
+.tend-btn:focus-visible, .tend-close:focus-visible, textarea:focus-visible { outline: 2px solid var(--accent); outline-offset: 2px; }
+.tend-btn:disabled { opacity: .55; cursor: default; }
+.tend-btn.is-on { background: var(--soft); border-color: var(--accent); color: var(--fg); }
+.tend-btn.is-primary { background: var(--accent); border-color: var(--accent); color: var(--accent-fg); }
+.tend-icon { font-size: 14px; color: var(--accent); }
+.tend-btn.is-primary .tend-icon { color: inherit; }
+.tend-count { min-width: 18px; padding: 0 5px; border-radius: 9px; background: var(--accent); color: var(--accent-fg);
+  font-size: 12px; font-weight: 600; text-align: center; }
+.tend-pop { position: absolute; z-index: 2147483600; top: calc(100% + 6px); left: 0; width: 300px; max-width: 90vw;
+  padding: 12px 14px; border: 1px solid var(--border); border-radius: 10px; background: var(--bg); color: var(--fg);
+  box-shadow: var(--shadow); text-align: left; white-space: normal; }
+.tend-pop-title { margin: 0 24px 6px 0; font-weight: 600; }
+.tend-list { margin: 0 0 10px; padding: 0; list-style: none; max-height: 180px; overflow: auto; }
+.tend-list li { padding: 4px 0; border-bottom: 1px solid var(--border); overflow-wrap: anywhere; }
+.tend-list li:last-child { border-bottom: 0; }
+.tend-note { display: block; margin-top: 2px; color: var(--muted); font-style: italic; }
+.tend-form { display: flex; flex-direction: column; gap: 6px; }
+.tend-form label { font-weight: 500; }
+textarea { width: 100%; min-height: 52px; padding: 6px 8px; border: 1px solid var(--border); border-radius: 6px; resize: vertical;
+  background: var(--bg); color: var(--fg); font: inherit; }
+.tend-row { display: flex; align-items: center; justify-content: space-between; gap: 8px; flex-wrap: wrap; }
+.tend-muted { color: var(--muted); font-size: 12px; }
+.tend-error { display: block; margin: 6px 0 0; color: var(--danger); font-size: 12px; }
+.tend-close { all: unset; position: absolute; top: 6px; right: 8px; width: 24px; height: 24px; border-radius: 6px;
+  text-align: center; line-height: 24px; font-size: 18px; color: var(--muted); cursor: pointer; }
+.tend-claim { display: flex; align-items: center; flex-wrap: wrap; gap: 8px; padding: 8px 10px; border: 1px solid var(--border);
+  border-radius: 10px; background: var(--bg); color: var(--fg); }
+.tend-brand { font-weight: 700; color: var(--accent); letter-spacing: .02em; }
+.tend-status { font-weight: 500; }
+.tend-status.is-mine { color: var(--fg); }
+.tend-status.is-done { color: var(--accent); }
+.tend-chip { display: inline-block; padding: 1px 8px; border-radius: 999px; border: 1px solid var(--border); font-size: 12px;
+  font-weight: 500; white-space: nowrap; background: var(--bg); color: var(--muted); }
+.tend-chip.is-claimed { border-color: var(--accent); color: var(--fg); background: var(--soft); }
+.tend-chip.is-resolved, .tend-chip.is-answered { color: var(--accent); border-color: var(--accent); }
+@media (prefers-reduced-motion: no-preference) { .tend-btn { transition: border-color .15s, background .15s; } }
+`;

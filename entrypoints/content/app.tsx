@@ -1,0 +1,254 @@
+/**
+ * Wires a page to Tend: the site adapter reads it, the overlay engine mounts controls on
+ * its posts and threads, the background is told what was seen, and live pushes keep every
+ * overlay current.
+ */
+import { render } from 'preact';
+import { useEffect, useState } from 'preact/hooks';
+import type { ContentScriptContext } from 'wxt/utils/content-script-context';
+import { ClaimControl } from '../../components/overlays/ClaimControl';
+import { EndorseControl } from '../../components/overlays/EndorseControl';
+import { StateChip } from '../../components/overlays/StateChip';
+import { OVERLAY_CSS } from '../../components/overlays/styles';
+import { I18n } from '../../components/i18n';
+import { MAX_NOTE_LENGTH } from '../../lib/domain/limits';
+import { canonicalSite, postKey, sameHandle, threadKey, type PostRef, type ThreadRef } from '../../lib/domain/refs';
+import { browserT } from '../../lib/i18n';
+import { request, subscribe } from '../../lib/messaging/client';
+import type { SeenThreadSchema, StateSnapshot } from '../../lib/messaging/protocol';
+import { createGuard, OverlayState, pageTheme, startEngine, type ActionGuard } from '../../lib/overlay';
+import { adapterFor, scanPage, type OverlayTarget, type PostTarget, type ThreadTarget } from '../../lib/sites';
+import type * as v from 'valibot';
+
+declare const __TEND_TEST_BUILD__: boolean;
+
+const RUNNING = Symbol.for('tend.running');
+
+interface PageContext {
+  site: string;
+  state: OverlayState;
+  guard: ActionGuard;
+  viewer: () => string | null;
+}
+
+/** Starts Tend on this page once per extension instance. */
+export function runTend(ctx: ContentScriptContext): void {
+  const g = globalThis as unknown as Record<symbol, AbortController | undefined>;
+  // Injected again into a tab that already runs Tend (install, enabling): keep the first.
+  if (g[RUNNING] && !g[RUNNING].signal.aborted) return;
+  const url = new URL(location.href);
+  const adapter = adapterFor(document, url);
+  if (!adapter) return;
+  let site: string;
+  try {
+    site = canonicalSite(url);
+  } catch {
+    return;
+  }
+  const controller = new AbortController();
+  g[RUNNING] = controller;
+  ctx.onInvalidated(() => controller.abort());
+  const { signal } = controller;
+
+  const state = new OverlayState();
+  const t = browserT;
+  const guard = createGuard({ confirm: (what) => window.confirm(t('ov_confirm', what)) });
+  let viewer: string | null = null;
+  const page: PageContext = { site, state, guard, viewer: () => viewer };
+
+  const sub = subscribe((push) => {
+    if (push.type === 'state') state.apply(push.state);
+  });
+  signal.addEventListener('abort', () => sub.close());
+
+  const sheet = makeSheet();
+  let theme = pageTheme(document);
+  let watched = '';
+  let lastSeen = '';
+  let seenTimer: ReturnType<typeof setTimeout> | undefined;
+
+  const sendSeen = () => {
+    seenTimer = undefined;
+    const scan = scanPage(document, new URL(location.href));
+    if (!scan || scan.site !== site) return;
+    viewer = scan.viewer;
+    const threads = scan.threads.slice(0, 500).map(toSeen);
+    const body = JSON.stringify([scan.viewer, threads]);
+    if (body === lastSeen) return;
+    lastSeen = body;
+    void request({ type: 'page.seen', site, viewer: scan.viewer, threads }).then((r) => r.ok && state.apply(r.value));
+  };
+
+  const engine = startEngine({
+    doc: document,
+    adapter,
+    site,
+    signal,
+    instance: `${browserInstance()}`,
+    shadowMode: __TEND_TEST_BUILD__ ? 'open' : 'closed',
+    mount: (target, root, host) => {
+      host.dataset.theme = theme;
+      adoptStyles(root, sheet);
+      const mountPoint = document.createElement('span');
+      root.append(mountPoint);
+      render(
+        <I18n.Provider value={t}>
+          <Overlay target={target} page={page} host={host} />
+        </I18n.Provider>,
+        mountPoint,
+      );
+      return { destroy: () => render(null, mountPoint) };
+    },
+    onPass: (targets) => {
+      theme = pageTheme(document);
+      const posts: PostRef[] = [];
+      const threads: ThreadRef[] = [];
+      for (const target of targets) {
+        if (target.kind === 'post') posts.push({ site, threadId: target.post.threadId, postId: target.post.postId });
+        else threads.push({ site, threadId: target.thread.threadId });
+      }
+      const keys = JSON.stringify([posts.map(postKey), threads.map(threadKey)]);
+      if (keys !== watched) {
+        watched = keys;
+        sub.watch({ posts, threads });
+      }
+      clearTimeout(seenTimer);
+      seenTimer = setTimeout(sendSeen, 300);
+    },
+  });
+  void engine;
+  signal.addEventListener('abort', () => clearTimeout(seenTimer));
+  sendSeen();
+}
+
+/** A thread as the page saw it, in the shape the protocol validates. */
+function toSeen(t: { threadId: string; title: string; url: string; author?: string; replies?: number; answered?: boolean; createdAt?: number; category?: string; tags?: string[] }): v.InferOutput<typeof SeenThreadSchema> {
+  const out: v.InferOutput<typeof SeenThreadSchema> = { threadId: t.threadId };
+  if (t.title) out.title = t.title.slice(0, 300);
+  if (t.url) out.url = t.url;
+  if (t.author) out.author = t.author;
+  if (typeof t.replies === 'number' && Number.isInteger(t.replies) && t.replies >= 0) out.replies = t.replies;
+  if (typeof t.answered === 'boolean') out.answered = t.answered;
+  if (typeof t.createdAt === 'number' && Number.isInteger(t.createdAt) && t.createdAt >= 0) out.createdAt = t.createdAt;
+  if (t.category) out.category = t.category.slice(0, 100);
+  if (t.tags?.length) out.tags = t.tags.slice(0, 20);
+  return out;
+}
+
+let instanceId: string | undefined;
+function browserInstance(): string {
+  return (instanceId ??= Math.random().toString(36).slice(2));
+}
+
+function makeSheet(): CSSStyleSheet | null {
+  try {
+    const sheet = new CSSStyleSheet();
+    sheet.replaceSync(OVERLAY_CSS);
+    return sheet;
+  } catch {
+    return null;
+  }
+}
+
+/** One shared constructed sheet where the browser allows it from a content script; a style element otherwise. */
+function adoptStyles(root: ShadowRoot, sheet: CSSStyleSheet | null): void {
+  if (sheet) {
+    try {
+      root.adoptedStyleSheets = [sheet];
+      return;
+    } catch {
+      // Firefox's content-script wrappers refuse sheets made in the isolated world.
+    }
+  }
+  const style = document.createElement('style');
+  style.textContent = OVERLAY_CSS;
+  root.append(style);
+}
+
+function useKey<T>(page: PageContext, key: string, read: (s: OverlayState) => T): T {
+  const [value, setValue] = useState(() => read(page.state));
+  useEffect(() => page.state.listen(key, () => setValue(read(page.state))), [key]);
+  return value;
+}
+
+function useNow(ms = 60_000): number {
+  const [now, setNow] = useState(Date.now());
+  useEffect(() => {
+    const id = setInterval(() => setNow(Date.now()), ms);
+    return () => clearInterval(id);
+  }, []);
+  return now;
+}
+
+function Overlay({ target, page, host }: { target: OverlayTarget; page: PageContext; host: HTMLElement }) {
+  if (target.kind === 'post') return <PostOverlay target={target} page={page} host={host} />;
+  if (target.kind === 'thread') return <ThreadOverlay target={target} page={page} host={host} />;
+  return <RowOverlay target={target} page={page} />;
+}
+
+function useAction(page: PageContext, host: HTMLElement) {
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<string | null>(null);
+  const run = async (event: Event, what: string, send: () => Promise<{ ok: true; value: StateSnapshot } | { ok: false; error: string }>) => {
+    setError(null);
+    if (!(await page.guard(event, host, what))) return;
+    setBusy(true);
+    const r = await send();
+    setBusy(false);
+    if (r.ok) page.state.apply(r.value);
+    else setError(r.error);
+  };
+  return { busy, error, run };
+}
+
+function PostOverlay({ target, page, host }: { target: PostTarget; page: PageContext; host: HTMLElement }) {
+  const ref: PostRef = { site: page.site, threadId: target.post.threadId, postId: target.post.postId };
+  const key = postKey(ref);
+  const post = useKey(page, key, (s) => s.post(key));
+  const { busy, error, run } = useAction(page, host);
+  const viewer = page.viewer();
+  return (
+    <EndorseControl
+      endorsements={post?.endorsements ?? []}
+      ownPost={sameHandle(viewer, target.post.author)}
+      busy={busy}
+      error={error}
+      maxNote={MAX_NOTE_LENGTH}
+      onEndorse={(note, e) =>
+        void run(e, browserT('ov_thisHelped'), () =>
+          request({ type: 'post.endorse', post: ref, author: target.post.author, viewer: page.viewer(), ...(note ? { note } : {}) }),
+        )
+      }
+      onRetract={(e) => void run(e, browserT('ov_retract'), () => request({ type: 'post.retract', post: ref }))}
+    />
+  );
+}
+
+function ThreadOverlay({ target, page, host }: { target: ThreadTarget; page: PageContext; host: HTMLElement }) {
+  const ref: ThreadRef = { site: page.site, threadId: target.thread.threadId };
+  const key = threadKey(ref);
+  const view = useKey(page, key, (s) => s.thread(key));
+  const now = useNow();
+  const { busy, error, run } = useAction(page, host);
+  return (
+    <ClaimControl
+      state={view?.state ?? 'unclaimed'}
+      claim={view?.claim ?? null}
+      now={now}
+      busy={busy || !view}
+      error={error}
+      onAction={(action, e) => {
+        const epoch = view?.epoch ?? 0;
+        void run(e, browserT(action === 'claim' ? 'ov_claim' : action === 'resolve' ? 'ov_done' : `ov_${action}`), () =>
+          action === 'claim' ? request({ type: 'thread.claim', thread: ref }) : request({ type: `thread.${action}` as `thread.renew`, thread: ref, epoch }),
+        );
+      }}
+    />
+  );
+}
+
+function RowOverlay({ target, page }: { target: ThreadTarget; page: PageContext }) {
+  const key = threadKey({ site: page.site, threadId: target.thread.threadId });
+  const view = useKey(page, key, (s) => s.thread(key));
+  return <StateChip state={view?.state ?? 'unknown'} holderName={view?.claim?.holderName ?? null} mine={view?.claim?.mine ?? false} />;
+}
