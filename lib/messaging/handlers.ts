@@ -3,6 +3,7 @@
  * WXT entrypoint so it runs unchanged in tests with a fake IndexedDB.
  */
 import {
+  err,
   observationDelta,
   ok,
   sameHandle,
@@ -14,6 +15,7 @@ import {
   type ThreadRef,
 } from '../domain';
 import type { Changes, TendStore } from '../store';
+import type { SiteAccess } from '../permissions/site-access';
 import type { AnyRequest, PostState, StateSnapshot, ThreadStateView } from './protocol';
 import type { Caller, Handle } from './router';
 
@@ -24,6 +26,8 @@ export interface HandlerDeps {
   notify: (changes: Changes) => void;
   now?: () => number;
   version: string;
+  /** Enabling Tend on sites (`site.*` requests); absent where there is no browser to ask. */
+  sites?: Pick<SiteAccess, 'statusOfTab' | 'enable' | 'disable'>;
 }
 
 /** Builds the state of some posts and threads, as overlays show it. */
@@ -126,6 +130,15 @@ export function createHandler(deps: HandlerDeps): Handle {
       case 'settings.setPaused':
         await store.setMeta('paused', request.paused);
         return ok({ paused: request.paused });
+      case 'site.status':
+      case 'site.enable':
+      case 'site.disable': {
+        const sites = deps.sites;
+        if (!sites) return err('Tend cannot change site access here', 'unavailable');
+        if (request.type === 'site.status') return ok(await sites.statusOfTab(request.tabId));
+        if (request.type === 'site.enable') return ok(await sites.enable(request.origin, request.tabId));
+        return ok(await sites.disable(request.origin));
+      }
     }
   };
 

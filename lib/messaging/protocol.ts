@@ -16,8 +16,12 @@ import {
   type Result,
   type ThreadState,
 } from '../domain';
+import type { SiteStatus } from '../permissions/site-access';
+
+export type { SiteStatus };
 
 const Epoch = v.pipe(v.number(), v.integer(), v.minValue(0));
+const TabId = v.pipe(v.number(), v.integer(), v.minValue(0));
 const Note = v.pipe(v.string(), v.trim(), v.maxLength(MAX_NOTE_LENGTH, `note is longer than ${MAX_NOTE_LENGTH} characters`));
 const ThreadRefs = v.pipe(v.array(ThreadRefSchema), v.maxLength(2_000, 'too many threads'));
 const PostRefs = v.pipe(v.array(PostRefSchema), v.maxLength(5_000, 'too many posts'));
@@ -51,6 +55,10 @@ export const PageRequests = [
   req('me.setName', { name: v.pipe(v.string(), v.trim(), v.minLength(1, 'a name is needed'), v.maxLength(60, 'name is longer than 60 characters')) }),
   req('claim.act', { action: v.picklist(['renew', 'release', 'resolve']), thread: ThreadRefSchema, epoch: Epoch }),
   req('settings.setPaused', { paused: v.boolean() }),
+  // Enabling Tend on a site that is not built in (the popup asks for the permission first).
+  req('site.status', { tabId: TabId }),
+  req('site.enable', { origin: SiteSchema, tabId: v.optional(TabId) }),
+  req('site.disable', { origin: SiteSchema, tabId: v.optional(TabId) }),
 ] as const;
 
 export const ContentRequestSchema = v.variant('type', [...ContentRequests]);
@@ -122,6 +130,9 @@ export interface Replies {
   'me.setName': { id: string; name: string };
   'claim.act': { ok: true };
   'settings.setPaused': { paused: boolean };
+  'site.status': SiteStatus;
+  'site.enable': SiteStatus;
+  'site.disable': SiteStatus;
 }
 
 export type Reply<T extends RequestType> = Result<Replies[T]>;
