@@ -57,13 +57,17 @@ export function EndorseControl(props: EndorseControlProps) {
         class={`tend-btn${mine ? ' is-on' : ''}`}
         aria-expanded={open}
         aria-controls={popId}
-        aria-label={count ? `${label} (${count})` : label}
+        aria-pressed={Boolean(mine)}
         title={label}
         onClick={() => setOpen(!open)}
       >
         <span aria-hidden="true" class="tend-icon">{mine ? '♥' : '♡'}</span>
         <span>{t('ov_thisHelped')}</span>
-        {count > 0 && <span class="tend-count">{count}</span>}
+        {count > 0 && (
+          <span class="tend-count" aria-label={`(${count})`}>
+            {count}
+          </span>
+        )}
       </button>
       {open && (
         <div id={popId} class="tend-pop" role="dialog" aria-label={t('ov_whoHelped')}>

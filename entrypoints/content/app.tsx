@@ -22,8 +22,6 @@ import type * as v from 'valibot';
 
 declare const __TEND_TEST_BUILD__: boolean;
 
-const RUNNING = Symbol.for('tend.running');
-
 interface PageContext {
   site: string;
   state: OverlayState;
@@ -31,11 +29,12 @@ interface PageContext {
   viewer: () => string | null;
 }
 
-/** Starts Tend on this page once per extension instance. */
+/**
+ * Starts Tend on this page. Injected again into a tab that already runs it (install, update,
+ * enabling a site), the newer copy takes over: WXT invalidates the older one's context, which
+ * aborts it and removes its overlays, and the engine removes any it missed.
+ */
 export function runTend(ctx: ContentScriptContext): void {
-  const g = globalThis as unknown as Record<symbol, AbortController | undefined>;
-  // Injected again into a tab that already runs Tend (install, enabling): keep the first.
-  if (g[RUNNING] && !g[RUNNING].signal.aborted) return;
   const url = new URL(location.href);
   const adapter = adapterFor(document, url);
   if (!adapter) return;
@@ -46,7 +45,6 @@ export function runTend(ctx: ContentScriptContext): void {
     return;
   }
   const controller = new AbortController();
-  g[RUNNING] = controller;
   ctx.onInvalidated(() => controller.abort());
   const { signal } = controller;
 
@@ -79,7 +77,9 @@ export function runTend(ctx: ContentScriptContext): void {
     void request({ type: 'page.seen', site, viewer: scan.viewer, threads }).then((r) => r.ok && state.apply(r.value));
   };
 
-  const engine = startEngine({
+  // Read the page (and so the viewer) before the first overlays render.
+  sendSeen();
+  startEngine({
     doc: document,
     adapter,
     site,
@@ -116,9 +116,7 @@ export function runTend(ctx: ContentScriptContext): void {
       seenTimer = setTimeout(sendSeen, 300);
     },
   });
-  void engine;
   signal.addEventListener('abort', () => clearTimeout(seenTimer));
-  sendSeen();
 }
 
 /** A thread as the page saw it, in the shape the protocol validates. */
@@ -167,7 +165,12 @@ function adoptStyles(root: ShadowRoot, sheet: CSSStyleSheet | null): void {
 
 function useKey<T>(page: PageContext, key: string, read: (s: OverlayState) => T): T {
   const [value, setValue] = useState(() => read(page.state));
-  useEffect(() => page.state.listen(key, () => setValue(read(page.state))), [key]);
+  useEffect(() => {
+    const off = page.state.listen(key, () => setValue(read(page.state)));
+    // State that arrived between the first render and this effect.
+    setValue(read(page.state));
+    return off;
+  }, [key]);
   return value;
 }
 

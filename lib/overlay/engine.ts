@@ -115,6 +115,7 @@ export function startEngine(options: EngineOptions): Engine {
   const pass = () => {
     passTimer = undefined;
     if (signal.aborted) return;
+    if (!root?.isConnected) observeRoot();
     const url = new URL(win.location.href);
     let targets: OverlayTarget[] = [];
     try {
@@ -150,13 +151,29 @@ export function startEngine(options: EngineOptions): Engine {
       if (!onlyOurHosts(r.addedNodes) || !onlyOurHosts(r.removedNodes)) return schedule();
     }
   });
-  const root = adapter.observeRoot(doc) ?? doc.documentElement;
-  observer.observe(root, { childList: true, subtree: true });
-  // Soft navigations that swap no DOM still change what the page is about.
+  let root: Element | null = null;
+  const observeRoot = () => {
+    const next = adapter.observeRoot(doc) ?? doc.documentElement;
+    if (next === root) return;
+    observer.disconnect();
+    root = next;
+    observer.observe(root, { childList: true, subtree: true });
+  };
+  observeRoot();
+  // A soft navigation may replace the observed root itself, or change the URL without
+  // touching it: a cheap URL check catches both (a string compare, no DOM reads).
+  let lastHref = win.location.href;
+  const urlTimer = setInterval(() => {
+    if (win.location.href !== lastHref || !root?.isConnected) {
+      lastHref = win.location.href;
+      schedule();
+    }
+  }, 500);
   win.addEventListener('popstate', schedule, { signal });
 
   signal.addEventListener('abort', () => {
     observer.disconnect();
+    clearInterval(urlTimer);
     clearTimeout(passTimer);
     clearTimeout(sliceTimer);
     passTimer = sliceTimer = undefined;

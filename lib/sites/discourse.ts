@@ -31,7 +31,8 @@ import {
 import type { AdapterScan, OverlayTarget, PostInfo, SiteAdapter, TargetPlacement, ThreadInfo } from './types';
 
 /** Most posts or threads reported from one page; a hostile page cannot make a scan huge. */
-const MAX_ITEMS = 500;
+// A long topic keeps a few thousand posts rendered once scrolled through; beyond that is hostile.
+const MAX_ITEMS = 5_000;
 /** Largest preloaded JSON attribute read, in characters. */
 const MAX_PRELOADED = 8_000_000;
 /** Largest <noscript> text parsed for crawler content, in characters. */
