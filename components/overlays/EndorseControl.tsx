@@ -42,11 +42,13 @@ export function EndorseControl(props: EndorseControlProps) {
   };
   useEffect(() => {
     if (!open) return;
-    const onKey = (e: KeyboardEvent) => e.key === 'Escape' && close();
+    // Keyboard users land in the popover: on the note field, or its first control (also
+    // after sending, when the form they were in is replaced).
     const root = buttonRef.current?.getRootNode() as ShadowRoot | undefined;
-    root?.addEventListener('keydown', onKey as EventListener);
-    return () => root?.removeEventListener('keydown', onKey as EventListener);
-  }, [open]);
+    const pop = root?.querySelector<HTMLElement>('.tend-pop');
+    const target = [...(pop?.querySelectorAll<HTMLElement>('textarea, button') ?? [])].find((el) => !(el as HTMLButtonElement).disabled) ?? pop;
+    target?.focus();
+  }, [open, Boolean(mine), props.busy]);
 
   const label = props.ownPost ? t('ov_ownPost') : mine ? t('ov_youThanked') : t('ov_endorseLabel');
   return (
@@ -70,7 +72,19 @@ export function EndorseControl(props: EndorseControlProps) {
         )}
       </button>
       {open && (
-        <div id={popId} class="tend-pop" role="dialog" aria-label={t('ov_whoHelped')}>
+        <div
+          id={popId}
+          class="tend-pop"
+          role="dialog"
+          tabIndex={-1}
+          aria-label={t('ov_whoHelped')}
+          onKeyDown={(e) => {
+            if (e.key === 'Escape') {
+              e.stopPropagation();
+              close();
+            }
+          }}
+        >
           <p class="tend-pop-title">{t('ov_whoHelped')}</p>
           {count === 0 ? (
             <p class="tend-muted">{t('ov_nobodyYet')}</p>

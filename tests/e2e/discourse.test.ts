@@ -94,6 +94,23 @@ const shadowText = (overlay: Locator) => overlay.locator('span').first().textCon
     await page.close();
   });
 
+  it('is operable from the keyboard alone', async () => {
+    const page = await open('/t/rotating-api-keys-without-downtime/4821');
+    const fourth = page.locator('#post_4 tend-overlay');
+    await endorseButton(fourth).focus();
+    await page.keyboard.press('Enter');
+    // The popover opens with the note field focused.
+    await page.keyboard.type('Clear steps, thank you');
+    await page.keyboard.press('Tab');
+    await page.keyboard.press('Enter');
+    await expect.poll(() => endorseButton(fourth).textContent()).toMatch(/1/);
+    await page.keyboard.press('Escape');
+    await expect.poll(() => fourth.getByRole('dialog').count()).toBe(0);
+    // Focus is back on the button that opened it.
+    expect(await endorseButton(fourth).evaluate((b) => (b.getRootNode() as ShadowRoot).activeElement === b)).toBe(true);
+    await page.close();
+  });
+
   it('claims the topic with time left, then releases it', async () => {
     const page = await open('/t/rotating-api-keys-without-downtime/4821');
     const bar = claimBar(page);
