@@ -63,7 +63,8 @@ type Migration = (db: IDBPDatabase<TendDB>, tx: UpgradeTx) => void;
  */
 export const MIGRATIONS: Record<number, Migration> = {
   1: (db) => {
-    db.createObjectStore('ops', { keyPath: 'id' }).createIndex('seq', 'seq', { unique: true });
+    // Not unique: ops accepted locally in solo mode keep their local numbers after joining a team.
+    db.createObjectStore('ops', { keyPath: 'id' }).createIndex('seq', 'seq');
     db.createObjectStore('endorsements', { keyPath: 'key' }).createIndex('post', 'postKey');
     db.createObjectStore('claims', { keyPath: 'key' });
     db.createObjectStore('meta');

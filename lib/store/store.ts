@@ -225,49 +225,70 @@ export class TendStore {
    * A refused action throws a StoreError with code `rejected` and writes nothing.
    */
   async act(payload: Payload, now: number = Date.now()): Promise<ActResult> {
+    const r = await this.actMany([payload], now);
+    return { op: r.ops[0]!, pending: r.pending, changes: r.changes };
+  }
+
+  /**
+   * Records several local actions in one transaction (a page visit's observations): all are
+   * written, or none if any is refused.
+   */
+  async actMany(payloads: readonly Payload[], now: number = Date.now()): Promise<{ ops: Op[]; pending: boolean; changes: Changes }> {
     return this.write(async (tx) => {
       const meta = tx.objectStore('meta');
-      const [me, lastHlc, lastSeq, team, settings] = (await Promise.all([
+      // Every read the checks need, issued at once.
+      const [me, lastHlc, lastSeq, team, settings, people, queued] = (await Promise.all([
         meta.get('me'),
         meta.get('hlc'),
         // In solo mode the local order is the accepted order: continue after the last op.
         tx.objectStore('ops').index('seq').openKeyCursor(null, 'prev').then((c) => c?.key),
         meta.get('team'),
         meta.get('settings'),
-      ])) as [Me | undefined, string | undefined, number | undefined, unknown, TeamSettings | undefined];
+        tx.objectStore('people').getAll(),
+        tx.objectStore('outbox').index('queuedAt').getAll(),
+      ])) as [Me | undefined, string | undefined, number | undefined, unknown, TeamSettings | undefined, PersonRecord[], OutboxRecord[]];
       if (!me) throw new StoreError('rejected', 'Tend has no identity yet: open the Tend popup once.');
-      const hlc = tickHlc(lastHlc ?? null, me.node, now);
-      const op = { ...payload, v: OP_VERSION, id: newOpId(), hlc, actor: me.id } as Op;
-      const rules = await this.rulesIn(tx, settings);
+      const rules = rulesOf(people, Boolean(team), settings);
+      const myHandles = people.find((p) => p.id === me.id)?.handles ?? [];
+      const claimsSoFar = new Map<string, Claim | undefined>();
+      let hlc = lastHlc ?? null;
+      const ops: Op[] = [];
 
-      if (op.type === 'endorse') {
-        const person = await tx.objectStore('people').get(me.id);
-        const mine = (person?.handles ?? []).filter((h) => h.site === op.post.site).map((h) => h.handle);
-        const problem = endorseProblem(op, mine);
-        if (problem) throw new StoreError('rejected', problem);
-      }
-      if (isClaimOp(op)) {
-        const key = threadKey(op.thread);
-        const pending = await this.pendingClaimOps(tx, key);
-        const view = withPending(await tx.objectStore('claims').get(key), pending, now, rules);
-        const r = applyClaim(view.claim, op, now, rules);
-        if (!r.ok) {
-          const names = await this.namesIn(tx);
-          throw new StoreError('rejected', describeRejection(r.rejection, (m) => (m === me.id ? 'You' : (names.get(m) ?? 'A teammate'))));
+      for (const payload of payloads) {
+        hlc = tickHlc(hlc, me.node, now);
+        const op = { ...payload, v: OP_VERSION, id: newOpId(), hlc, actor: me.id } as Op;
+        if (op.type === 'endorse') {
+          const problem = endorseProblem(op, myHandles.filter((h) => h.site === op.post.site).map((h) => h.handle));
+          if (problem) throw new StoreError('rejected', problem);
         }
+        if (isClaimOp(op)) {
+          const key = threadKey(op.thread);
+          if (!claimsSoFar.has(key)) {
+            const accepted = await tx.objectStore('claims').get(key);
+            claimsSoFar.set(key, withPending(accepted, pendingClaimOpsOf(queued, key), now, rules).claim);
+          }
+          const r = applyClaim(claimsSoFar.get(key), op, now, rules);
+          if (!r.ok) {
+            const names = new Map(people.map((p) => [p.id, p.name]));
+            throw new StoreError('rejected', describeRejection(r.rejection, (m) => (m === me.id ? 'You' : (names.get(m) ?? 'A teammate'))));
+          }
+          claimsSoFar.set(key, r.claim);
+        }
+        ops.push(op);
       }
 
-      await meta.put(hlc, 'hlc');
+      const hlcWrite = meta.put(hlc!, 'hlc');
       if (team) {
-        const record: OutboxRecord = { op, id: op.id, queuedAt: now, attempts: 0 };
-        await tx.objectStore('outbox').put(record);
+        const outbox = tx.objectStore('outbox');
         const changes = emptyChanges();
-        markChanged(changes, op, me.id);
-        return { op, pending: true, changes };
+        await Promise.all([hlcWrite, ...ops.map((op) => outbox.put({ op, id: op.id, queuedAt: now, attempts: 0 }))]);
+        for (const op of ops) markChanged(changes, op, me.id);
+        return { ops, pending: true, changes };
       }
-      const seq = (lastSeq ?? 0) + 1;
-      const changes = await this.applyIn(tx, [{ ...op, seq, at: now } as AcceptedOp], rules, me.id);
-      return { op, pending: false, changes };
+      let seq = lastSeq ?? 0;
+      const changes = await this.applyIn(tx, ops.map((op) => ({ ...op, seq: ++seq, at: now }) as AcceptedOp), rules, me.id);
+      await hlcWrite;
+      return { ops, pending: false, changes };
     });
   }
 
@@ -280,8 +301,13 @@ export class TendStore {
   async applyAccepted(ops: readonly AcceptedOp[], options: { cursor?: number } = {}): Promise<Changes> {
     return this.write(async (tx) => {
       const meta = tx.objectStore('meta');
-      const [me, settings] = (await Promise.all([meta.get('me'), meta.get('settings')])) as [Me | undefined, TeamSettings | undefined];
-      const rules = await this.rulesIn(tx, settings);
+      const [me, settings, team, people] = (await Promise.all([meta.get('me'), meta.get('settings'), meta.get('team'), tx.objectStore('people').getAll()])) as [
+        Me | undefined,
+        TeamSettings | undefined,
+        unknown,
+        PersonRecord[],
+      ];
+      const rules = rulesOf(people, Boolean(team), settings);
       const changes = await this.applyIn(tx, ops, rules, me?.id ?? '');
       if (options.cursor !== undefined) await meta.put(options.cursor, 'cursor');
       return changes;
@@ -302,20 +328,6 @@ export class TendStore {
       markChanged(changes, record.op, record.op.actor);
       return changes;
     });
-  }
-
-  private async rulesIn(tx: Tx, settings: TeamSettings | undefined): Promise<ClaimRules> {
-    const managers = new Set((await tx.objectStore('people').getAll()).filter((p) => p.role === 'manager').map((p) => p.id));
-    const solo = !(await tx.objectStore('meta').get('team'));
-    return { leaseMs: settings?.leaseMs ?? DEFAULT_LEASE_MS, isManager: (m) => solo || managers.has(m) };
-  }
-
-  private async namesIn(tx: Tx): Promise<Map<string, string>> {
-    return new Map((await tx.objectStore('people').getAll()).map((p) => [p.id, p.name]));
-  }
-
-  private async pendingClaimOps(tx: Tx, key: string): Promise<ClaimOp[]> {
-    return pendingClaimOpsOf(await tx.objectStore('outbox').index('queuedAt').getAll(), key);
   }
 
   /**
@@ -339,14 +351,24 @@ export class TendStore {
       else if (op.type === 'member') pKeys.add(op.actor);
       else tKeys.add(threadKey(op.thread));
     }
-    const [known, eRows, cRows, tRows, pRows, queued] = await Promise.all([
-      Promise.all(ops.map((op) => opStore.getKey(op.id))),
+    // Which of these ops are stored already: op ids sort by creation time, so one key-only
+    // range read covers the batch (plus whatever else was made in that time span).
+    let minId = ops[0]?.id ?? '';
+    let maxId = minId;
+    for (const op of ops) {
+      if (op.id < minId) minId = op.id;
+      if (op.id > maxId) maxId = op.id;
+    }
+    const [known, eRows, tRows, pRows, queued] = await Promise.all([
+      ops.length ? opStore.getAllKeys(IDBKeyRange.bound(minId, maxId)).then((keys) => new Set<string>(keys)) : new Set<string>(),
       Promise.all([...eKeys].map((k) => endorsements.get(k))),
-      Promise.all([...tKeys].map((k) => claims.get(k))),
       Promise.all([...tKeys].map((k) => threads.get(k))),
       Promise.all([...pKeys].map((k) => people.get(k))),
-      Promise.all(ops.map((op) => outbox.getKey(op.id))),
+      // The outbox holds only this device's pending ops: small.
+      outbox.getAllKeys().then((keys) => new Set<string>(keys)),
     ]);
+    // A thread record carries its claim; a claim without one (written by an older Tend) is read on its own.
+    const cRows = await Promise.all([...tKeys].map((k, i) => (tRows[i] ? tRows[i]!.claim ?? undefined : claims.get(k))));
     const eMap = new Map<string, Endorsement | undefined>([...eKeys].map((k, i) => [k, eRows[i]]));
     const cMap = new Map<string, Claim | undefined>([...tKeys].map((k, i) => [k, cRows[i]]));
     const tMap = new Map<string, ThreadRecord | undefined>([...tKeys].map((k, i) => [k, tRows[i]]));
@@ -363,9 +385,9 @@ export class TendStore {
       writes.push(p);
     };
 
-    ops.forEach((op, i) => {
-      if (queued[i] !== undefined) issue(outbox.delete(op.id));
-      if (known[i] !== undefined || seen.has(op.id)) return;
+    ops.forEach((op) => {
+      if (queued.has(op.id)) issue(outbox.delete(op.id));
+      if (known.has(op.id) || seen.has(op.id)) return;
       seen.add(op.id);
       issue(opStore.put(op));
       markChanged(changes, op, me);
@@ -612,6 +634,12 @@ export interface Rejection {
   op: Op;
   reason: string;
   at: number;
+}
+
+/** The claim rules as this device knows them: in solo mode I am my own manager. */
+function rulesOf(people: readonly PersonRecord[], team: boolean, settings: TeamSettings | undefined): ClaimRules {
+  const managers = new Set(people.filter((p) => p.role === 'manager').map((p) => p.id));
+  return { leaseMs: settings?.leaseMs ?? DEFAULT_LEASE_MS, isManager: (m) => !team || managers.has(m) };
 }
 
 /** My pending claim ops on one thread, in the order they were made. */

@@ -121,6 +121,29 @@ describe('store in team mode', () => {
     expect(await store.opCount()).toBe(1);
   });
 
+  it('keeps working after joining a team with solo history (server numbers may repeat local ones)', async () => {
+    const store = await fresh();
+    await store.act(endorse('solo 1'));
+    await store.act({ type: 'observe', thread, fields: { title: 'solo' } });
+    await store.setMeta('team', { server: 'http://127.0.0.1:8787', team: 't1' });
+    const remote = { v: 1, id: '01J00000000000000000000001', hlc: '1700000000000:00000:sam', actor: 'sam', type: 'claim', thread, seq: 1, at: Date.now() } as AcceptedOp;
+    await store.applyAccepted([remote], { cursor: 1 });
+    expect(await store.opCount()).toBe(3);
+    expect((await store.claimView(`${SITE} 100`)).claim?.holder).toBe('sam');
+  });
+
+  it('writes several actions all or nothing', async () => {
+    const store = await teamStore();
+    await store.setPeople([{ id: 'sam', name: 'Sam', role: 'member', handles: [], handleKeys: [] }]);
+    await store.applyAccepted([{ v: 1, id: '01HZZZZZZZZZZZZZZZZZZZZZZZ', hlc: '1700000000000:00000:sam', actor: 'sam', type: 'claim', thread, seq: 1, at: Date.now() }]);
+    await expect(store.actMany([{ type: 'observe', thread, fields: { title: 'x' } }, { type: 'claim', thread }])).rejects.toThrow('Sam claimed this first');
+    expect(await store.outbox()).toEqual([]);
+    const ok = await store.actMany([{ type: 'observe', thread, fields: { title: 'x' } }, { type: 'observe', thread: { site: SITE, threadId: '7' }, fields: { replies: 1 } }]);
+    expect(ok.ops).toHaveLength(2);
+    expect(ok.ops[0]!.hlc < ok.ops[1]!.hlc).toBe(true);
+    expect(await store.outbox()).toHaveLength(2);
+  });
+
   it('drops a rejected op and keeps the reason to show', async () => {
     const store = await teamStore();
     const { op } = await store.act(endorse('thanks'));
