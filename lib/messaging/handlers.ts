@@ -4,6 +4,7 @@
  */
 import {
   err,
+  isActive,
   observationDelta,
   ok,
   sameHandle,
@@ -56,7 +57,8 @@ export async function snapshot(store: TendStore, posts: readonly PostRef[], thre
       state,
       epoch: c?.epoch ?? 0,
       claim:
-        c && state === 'claimed'
+        // A live lease shows even on a thread the site reports answered.
+        c && isActive(c, now)
           ? {
               holder: c.holder,
               holderName: c.holder === me.id ? me.name || 'You' : (names.get(c.holder) ?? 'A teammate'),

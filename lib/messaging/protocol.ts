@@ -139,8 +139,7 @@ export type Reply<T extends RequestType> = Result<Replies[T]>;
 
 // ------------------------------------------------------------------------------ ports
 
-/** Name of the live-subscription port. */
-export const SUBSCRIBE_PORT = 'tend.subscribe';
+export { SUBSCRIBE_PORT } from './names';
 
 /** What a subscriber sends over its port: the keys it wants pushed. */
 export const WatchSchema = v.strictObject({
