@@ -90,7 +90,7 @@ export function createHandler(deps: HandlerDeps): Handle {
   return async (request: AnyRequest, caller: Caller): Promise<Result<unknown>> => {
     switch (request.type) {
       case 'page.seen':
-        return ok({ ...(await stateOf([], [])), ...(await observe(request, caller)) });
+        return ok(await observe(request, caller));
       case 'state.get':
         return ok(await stateOf(request.posts, request.threads));
       case 'post.endorse': {
@@ -151,27 +151,26 @@ export function createHandler(deps: HandlerDeps): Handle {
    */
   async function observe(request: Extract<AnyRequest, { type: 'page.seen' }>, caller: Caller): Promise<StateSnapshot & { observed: number }> {
     const threads = request.threads.map((t) => ({ site: request.site, threadId: t.threadId }));
-    const base = await stateOf([], threads);
-    if ((caller.kind === 'content' && caller.incognito) || (await store.getMeta('paused'))) return { ...base, observed: 0 };
-    const records = new Map((await store.threads(threads.map(threadKey))).map((r) => [r.key, r]));
-    let observed = 0;
-    for (const { threadId, ...fields } of request.threads) {
-      const ref = { site: request.site, threadId };
-      const delta = observationDelta(records.get(threadKey(ref))?.observation ?? undefined, fields);
-      if (!delta) continue;
-      await act({ type: 'observe', thread: ref, fields: delta });
-      observed++;
+    const [paused, records, me] = await Promise.all([store.getMeta('paused'), store.threads(threads.map(threadKey)), store.me()]);
+    const payloads: Payload[] = [];
+    if (!(caller.kind === 'content' && caller.incognito) && !paused) {
+      const byKey = new Map(records.map((r) => [r.key, r]));
+      for (const { threadId, ...fields } of request.threads) {
+        const ref = { site: request.site, threadId };
+        const delta = observationDelta(byKey.get(threadKey(ref))?.observation ?? undefined, fields);
+        if (delta) payloads.push({ type: 'observe', thread: ref, fields: delta });
+      }
+      if (request.viewer) {
+        const handles = (await store.person(me.id))?.handles ?? [];
+        if (!handles.some((h) => h.site === request.site && sameHandle(h.handle, request.viewer))) {
+          payloads.push({ type: 'member', handles: [...handles, { site: request.site, handle: request.viewer }].slice(-50) });
+        }
+      }
     }
-    if (request.viewer) await linkHandle(request.site, request.viewer);
-    return { ...(observed ? await stateOf([], threads) : base), observed };
-  }
-
-  async function linkHandle(site: string, handle: string): Promise<void> {
-    const me = await store.me();
-    const person = await store.person(me.id);
-    const handles = person?.handles ?? [];
-    if (handles.some((h) => h.site === site && sameHandle(h.handle, handle))) return;
-    await act({ type: 'member', handles: [...handles, { site, handle }].slice(-50) });
+    // One transaction for everything the visit changed.
+    if (payloads.length) notify((await store.actMany(payloads, now())).changes);
+    const observed = payloads.filter((p) => p.type === 'observe').length;
+    return { ...(await stateOf([], threads)), observed };
   }
 }
 
