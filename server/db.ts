@@ -1,0 +1,344 @@
+/**
+ * The server's database: one Kysely query layer over SQLite (better-sqlite3, the embedded
+ * default) and PostgreSQL, the schema as migrations, and the one transaction helper every
+ * write goes through.
+ */
+import { mkdirSync } from 'node:fs';
+import path from 'node:path';
+import Database from 'better-sqlite3';
+import { Kysely, Migrator, PostgresDialect, sql, SqliteDialect, type Migration, type MigrationProvider } from 'kysely';
+import pg from 'pg';
+
+// int8 (bigint) columns hold sequence numbers and millisecond times: safe as JS numbers.
+pg.types.setTypeParser(20, (v: string) => Number(v));
+
+export type Role = 'member' | 'manager';
+
+export interface TeamsTable {
+  id: string;
+  name: string;
+  lease_ms: number;
+  /** Last sequence number given in this team (the per-team counter row). */
+  seq: number;
+  created_at: number;
+}
+
+export interface MembersTable {
+  id: string;
+  team_id: string;
+  name: string;
+  role: Role;
+  created_at: number;
+  revoked_at: number | null;
+  erased_at: number | null;
+}
+
+export interface HandlesTable {
+  team_id: string;
+  /** `handleKey(site, handle)`: one member per key and team. */
+  handle_key: string;
+  site: string;
+  handle: string;
+  member_id: string;
+}
+
+export interface TokensTable {
+  /** sha256 of the token; tokens themselves are never stored. */
+  hash: string;
+  member_id: string;
+  team_id: string;
+  created_at: number;
+}
+
+export interface InvitesTable {
+  hash: string;
+  team_id: string;
+  role: Role;
+  /** Set for a device invite: joining adds a device to this member. */
+  member_id: string | null;
+  created_at: number;
+  expires_at: number;
+  used_at: number | null;
+}
+
+export interface TicketsTable {
+  hash: string;
+  member_id: string;
+  team_id: string;
+  expires_at: number;
+}
+
+export interface OpsTable {
+  team_id: string;
+  seq: number;
+  id: string;
+  actor: string;
+  type: string;
+  at: number;
+  /** The accepted op as JSON (with seq and at), sent as is. */
+  body: string;
+}
+
+export interface RejectionsTable {
+  team_id: string;
+  id: string;
+  actor: string;
+  code: string;
+  reason: string;
+  holder: string | null;
+  at: number;
+}
+
+export interface ClaimsTable {
+  team_id: string;
+  key: string;
+  holder: string;
+  status: string;
+  expires_at: number;
+  body: string;
+}
+
+export interface EndorsementsTable {
+  team_id: string;
+  key: string;
+  actor: string;
+  body: string;
+}
+
+export interface ObservationsTable {
+  team_id: string;
+  key: string;
+  body: string;
+}
+
+export interface DB {
+  teams: TeamsTable;
+  members: MembersTable;
+  handles: HandlesTable;
+  tokens: TokensTable;
+  invites: InvitesTable;
+  tickets: TicketsTable;
+  ops: OpsTable;
+  rejections: RejectionsTable;
+  claims: ClaimsTable;
+  endorsements: EndorsementsTable;
+  observations: ObservationsTable;
+}
+
+export type Kind = 'sqlite' | 'postgres';
+
+/** Where the data lives, from `DATABASE_URL`. */
+export type Target = { kind: 'sqlite'; file: string } | { kind: 'postgres'; url: string };
+
+/** Default SQLite file, relative to the working directory. */
+export const DEFAULT_SQLITE_FILE = path.join('data', 'tend.sqlite');
+
+/**
+ * Reads `DATABASE_URL`: unset → `./data/tend.sqlite`; `postgres://` or `postgresql://` →
+ * PostgreSQL; `sqlite:PATH`, `sqlite://PATH`, `file:PATH` or a plain path → that SQLite file.
+ */
+export function parseDatabaseUrl(value: string | undefined): Target {
+  const v = value?.trim();
+  if (!v) return { kind: 'sqlite', file: DEFAULT_SQLITE_FILE };
+  if (/^postgres(ql)?:\/\//i.test(v)) return { kind: 'postgres', url: v };
+  const m = /^(sqlite|file):(.*)$/i.exec(v);
+  if (m) {
+    let rest = m[2]!;
+    if (rest.startsWith('//')) rest = rest.slice(2);
+    if (!rest) throw new Error(`DATABASE_URL ${v} names no file`);
+    return { kind: 'sqlite', file: decodeURIComponent(rest) };
+  }
+  if (/^[a-z][a-z0-9+.-]*:\/\//i.test(v)) throw new Error(`DATABASE_URL: unsupported database ${v.split(':')[0]} (use a SQLite file or postgres://)`);
+  return { kind: 'sqlite', file: v };
+}
+
+/** An open database: the query layer, its kind, and how to close it. */
+export interface Db {
+  kind: Kind;
+  q: Kysely<DB>;
+  target: Target;
+  close(): Promise<void>;
+}
+
+/** Opens (creating) the database and brings its schema up to date. */
+export async function openDb(target: Target, options: { poolSize?: number } = {}): Promise<Db> {
+  let q: Kysely<DB>;
+  if (target.kind === 'sqlite') {
+    if (target.file !== ':memory:') mkdirSync(path.dirname(path.resolve(target.file)), { recursive: true });
+    const database = new Database(target.file);
+    database.pragma('journal_mode = WAL');
+    database.pragma('synchronous = NORMAL');
+    database.pragma('busy_timeout = 10000');
+    database.pragma('foreign_keys = ON');
+    q = new Kysely<DB>({ dialect: new SqliteDialect({ database }) });
+  } else {
+    const pool = new pg.Pool({ connectionString: target.url, max: options.poolSize ?? 10 });
+    // An idle pooled connection that dies (server restart) must not crash the process.
+    pool.on('error', (e) => console.warn(`tend: database connection error: ${e.message}`));
+    q = new Kysely<DB>({ dialect: new PostgresDialect({ pool }) });
+  }
+  const db: Db = { kind: target.kind, q, target, close: () => q.destroy() };
+  try {
+    await migrate(db);
+  } catch (e) {
+    await db.close();
+    throw e;
+  }
+  return db;
+}
+
+/**
+ * Runs `fn` in one transaction. SQLite takes the write lock up front (`BEGIN IMMEDIATE`),
+ * so two writers never deadlock upgrading a read lock; PostgreSQL uses an ordinary
+ * transaction in which writers lock their team's counter row first (see `lockTeam`).
+ */
+export async function transaction<T>(db: Db, fn: (t: Kysely<DB>) => Promise<T>): Promise<T> {
+  if (db.kind === 'postgres') return db.q.transaction().execute(fn);
+  return db.q.connection().execute(async (conn) => {
+    await sql`begin immediate`.execute(conn);
+    try {
+      const result = await fn(conn);
+      await sql`commit`.execute(conn);
+      return result;
+    } catch (e) {
+      await sql`rollback`.execute(conn).catch(() => undefined);
+      throw e;
+    }
+  });
+}
+
+// ------------------------------------------------------------------------------ schema
+
+const migrations: Record<string, Migration> = {
+  '0001_init': {
+    async up(db: Kysely<unknown>) {
+      await db.schema
+        .createTable('teams')
+        .addColumn('id', 'text', (c) => c.primaryKey())
+        .addColumn('name', 'text', (c) => c.notNull())
+        .addColumn('lease_ms', 'bigint', (c) => c.notNull())
+        .addColumn('seq', 'bigint', (c) => c.notNull().defaultTo(0))
+        .addColumn('created_at', 'bigint', (c) => c.notNull())
+        .execute();
+      await db.schema.createIndex('teams_name').on('teams').column('name').execute();
+
+      await db.schema
+        .createTable('members')
+        .addColumn('id', 'text', (c) => c.primaryKey())
+        .addColumn('team_id', 'text', (c) => c.notNull().references('teams.id'))
+        .addColumn('name', 'text', (c) => c.notNull())
+        .addColumn('role', 'text', (c) => c.notNull())
+        .addColumn('created_at', 'bigint', (c) => c.notNull())
+        .addColumn('revoked_at', 'bigint')
+        .addColumn('erased_at', 'bigint')
+        .execute();
+      await db.schema.createIndex('members_team').on('members').column('team_id').execute();
+
+      await db.schema
+        .createTable('handles')
+        .addColumn('team_id', 'text', (c) => c.notNull())
+        .addColumn('handle_key', 'text', (c) => c.notNull())
+        .addColumn('site', 'text', (c) => c.notNull())
+        .addColumn('handle', 'text', (c) => c.notNull())
+        .addColumn('member_id', 'text', (c) => c.notNull().references('members.id'))
+        .addPrimaryKeyConstraint('handles_pk', ['team_id', 'handle_key'])
+        .execute();
+      await db.schema.createIndex('handles_member').on('handles').column('member_id').execute();
+
+      await db.schema
+        .createTable('tokens')
+        .addColumn('hash', 'text', (c) => c.primaryKey())
+        .addColumn('member_id', 'text', (c) => c.notNull().references('members.id'))
+        .addColumn('team_id', 'text', (c) => c.notNull())
+        .addColumn('created_at', 'bigint', (c) => c.notNull())
+        .execute();
+      await db.schema.createIndex('tokens_member').on('tokens').column('member_id').execute();
+
+      await db.schema
+        .createTable('invites')
+        .addColumn('hash', 'text', (c) => c.primaryKey())
+        .addColumn('team_id', 'text', (c) => c.notNull().references('teams.id'))
+        .addColumn('role', 'text', (c) => c.notNull())
+        .addColumn('member_id', 'text')
+        .addColumn('created_at', 'bigint', (c) => c.notNull())
+        .addColumn('expires_at', 'bigint', (c) => c.notNull())
+        .addColumn('used_at', 'bigint')
+        .execute();
+
+      await db.schema
+        .createTable('tickets')
+        .addColumn('hash', 'text', (c) => c.primaryKey())
+        .addColumn('member_id', 'text', (c) => c.notNull())
+        .addColumn('team_id', 'text', (c) => c.notNull())
+        .addColumn('expires_at', 'bigint', (c) => c.notNull())
+        .execute();
+
+      await db.schema
+        .createTable('ops')
+        .addColumn('team_id', 'text', (c) => c.notNull())
+        .addColumn('seq', 'bigint', (c) => c.notNull())
+        .addColumn('id', 'text', (c) => c.notNull())
+        .addColumn('actor', 'text', (c) => c.notNull())
+        .addColumn('type', 'text', (c) => c.notNull())
+        .addColumn('at', 'bigint', (c) => c.notNull())
+        .addColumn('body', 'text', (c) => c.notNull())
+        .addPrimaryKeyConstraint('ops_pk', ['team_id', 'seq'])
+        .addUniqueConstraint('ops_id', ['team_id', 'id'])
+        .execute();
+      await db.schema.createIndex('ops_actor').on('ops').columns(['team_id', 'actor']).execute();
+
+      await db.schema
+        .createTable('rejections')
+        .addColumn('team_id', 'text', (c) => c.notNull())
+        .addColumn('id', 'text', (c) => c.notNull())
+        .addColumn('actor', 'text', (c) => c.notNull())
+        .addColumn('code', 'text', (c) => c.notNull())
+        .addColumn('reason', 'text', (c) => c.notNull())
+        .addColumn('holder', 'text')
+        .addColumn('at', 'bigint', (c) => c.notNull())
+        .addPrimaryKeyConstraint('rejections_pk', ['team_id', 'id'])
+        .execute();
+
+      await db.schema
+        .createTable('claims')
+        .addColumn('team_id', 'text', (c) => c.notNull())
+        .addColumn('key', 'text', (c) => c.notNull())
+        .addColumn('holder', 'text', (c) => c.notNull())
+        .addColumn('status', 'text', (c) => c.notNull())
+        .addColumn('expires_at', 'bigint', (c) => c.notNull())
+        .addColumn('body', 'text', (c) => c.notNull())
+        .addPrimaryKeyConstraint('claims_pk', ['team_id', 'key'])
+        .execute();
+      await db.schema.createIndex('claims_holder').on('claims').columns(['team_id', 'holder', 'status']).execute();
+
+      await db.schema
+        .createTable('endorsements')
+        .addColumn('team_id', 'text', (c) => c.notNull())
+        .addColumn('key', 'text', (c) => c.notNull())
+        .addColumn('actor', 'text', (c) => c.notNull())
+        .addColumn('body', 'text', (c) => c.notNull())
+        .addPrimaryKeyConstraint('endorsements_pk', ['team_id', 'key'])
+        .execute();
+      await db.schema.createIndex('endorsements_actor').on('endorsements').columns(['team_id', 'actor']).execute();
+
+      await db.schema
+        .createTable('observations')
+        .addColumn('team_id', 'text', (c) => c.notNull())
+        .addColumn('key', 'text', (c) => c.notNull())
+        .addColumn('body', 'text', (c) => c.notNull())
+        .addPrimaryKeyConstraint('observations_pk', ['team_id', 'key'])
+        .execute();
+    },
+  },
+};
+
+const provider: MigrationProvider = { getMigrations: async () => migrations };
+
+/** Brings the schema up to the newest migration; throws with the failing step. */
+export async function migrate(db: Db): Promise<void> {
+  const { error, results } = await new Migrator({ db: db.q, provider }).migrateToLatest();
+  if (error) {
+    const failed = results?.find((r) => r.status === 'Error')?.migrationName;
+    throw new Error(`database migration ${failed ?? ''} failed: ${error instanceof Error ? error.message : String(error)}`);
+  }
+}
