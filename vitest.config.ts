@@ -13,6 +13,17 @@ export default defineConfig({
         },
       },
       {
+        // The team sync server against SQLite and PostgreSQL (tests/server/helpers.ts).
+        test: {
+          name: 'server',
+          include: ['tests/server/**/*.test.ts'],
+          environment: 'node',
+          testTimeout: 30_000,
+          hookTimeout: 60_000,
+          fileParallelism: false,
+        },
+      },
+      {
         test: {
           name: 'e2e',
           include: ['tests/e2e/**/*.test.ts'],
