@@ -6,6 +6,10 @@
 import { browser } from 'wxt/browser';
 import { createHandler, route, snapshot, SubscriptionHub, SUBSCRIBE_PORT } from '../lib/messaging';
 import { StoreError, TendStore } from '../lib/store';
+import { listenForSiteAccess, SiteAccess } from '../lib/permissions';
+
+/** Defined by wxt.config.ts: true in the end-to-end test build. */
+declare const __TEND_TEST_BUILD__: boolean;
 
 export default defineBackground(() => {
   const env = { runtimeId: browser.runtime.id, extensionBase: browser.runtime.getURL('/') };
@@ -31,7 +35,9 @@ export default defineBackground(() => {
 
   const hub = new SubscriptionHub(async (posts, threads) => snapshot(await store(), posts, threads, Date.now()), env);
   const version = browser.runtime.getManifest().version;
-  const handler = async () => createHandler({ store: await store(), notify: (changes) => void hub.notify(changes), version });
+  // Sites the user enabled beyond the built-in ones (host permission + registered content script).
+  const sites = new SiteAccess(browser);
+  const handler = async () => createHandler({ store: await store(), notify: (changes) => void hub.notify(changes), version, sites });
 
   // Listeners are registered synchronously, so a message or port that woke the worker is heard.
   browser.runtime.onMessage.addListener((message: unknown, sender) => {
@@ -44,5 +50,18 @@ export default defineBackground(() => {
   });
   browser.runtime.onConnect.addListener((port) => {
     if (port.name === SUBSCRIBE_PORT) hub.connect(port);
+  });
+
+  listenForSiteAccess(browser, sites);
+  browser.runtime.onStartup.addListener(() => void sites.sync().catch(console.warn));
+  browser.runtime.onInstalled.addListener(({ reason }) => {
+    const fresh = reason === 'install' || reason === 'update';
+    void sites
+      .sync()
+      .then(() => (fresh ? sites.injectIntoOpenTabs() : 0))
+      .catch(console.warn);
+    // First run: say what Tend is and ask for a name. The test build opens it in the
+    // background, so it never takes the foreground from the page a test is driving.
+    if (reason === 'install') void browser.tabs.create({ url: browser.runtime.getURL('/welcome.html'), active: !__TEND_TEST_BUILD__ }).catch(console.warn);
   });
 });

@@ -1,4 +1,168 @@
-/** Toolbar popup: what Tend knows about the current site and about me. */
+/**
+ * Toolbar popup: what Tend knows about the current site and about me. Reads the database
+ * directly (extension pages may read it), asks the background for the site's status and
+ * for every change, and re-reads whenever the background says something changed.
+ */
+import { useCallback, useEffect, useRef, useState } from 'preact/hooks';
+import { browser } from 'wxt/browser';
+import { useT } from '../../components/i18n';
+import type { ClaimAction } from '../../components/popup/ClaimList';
+import { Popup, type PopupProps, type SummaryState } from '../../components/popup/Popup';
+import { loadSummary } from '../../components/popup/summary';
+import { request, subscribe } from '../../lib/messaging/client';
+import { originPattern } from '../../lib/permissions/origins';
+import { TendStore, type MyClaim } from '../../lib/store';
+
+type SiteState = PopupProps['site'];
+
+const message = (e: unknown) => (e instanceof Error ? e.message : String(e));
+
+/** The tab the popup is about: `?tabId=` when opened as a page (tests), else the active tab. */
+async function currentTabId(): Promise<number | null> {
+  const param = new URLSearchParams(location.search).get('tabId');
+  if (param && /^\d+$/.test(param)) return Number(param);
+  const [tab] = await browser.tabs.query({ active: true, currentWindow: true });
+  return tab?.id ?? null;
+}
+
 export function App() {
-  return <main><h1>Tend</h1></main>;
+  const t = useT();
+  const [site, setSite] = useState<SiteState>({ status: null, error: null, notice: null, busy: false });
+  const [summary, setSummary] = useState<SummaryState>({ kind: 'loading' });
+  const [now, setNow] = useState(Date.now());
+  const [claimBusy, setClaimBusy] = useState<ReadonlySet<string>>(new Set());
+  const [claimError, setClaimError] = useState<string | null>(null);
+
+  const tabId = useRef<number | null>(null);
+  const siteId = useRef<string | null>(null);
+  const siteKnown = useRef(false);
+  const store = useRef<Promise<TendStore> | null>(null);
+  const reads = useRef(0);
+
+  const reload = useCallback(async () => {
+    if (!siteKnown.current) return;
+    const n = ++reads.current;
+    try {
+      store.current ??= TendStore.open().catch((e: unknown) => {
+        store.current = null;
+        throw e;
+      });
+      const at = Date.now();
+      const next = await loadSummary(await store.current, siteId.current, at);
+      // A slower, older read must not overwrite a newer one.
+      if (n !== reads.current) return;
+      setNow(at);
+      setSummary({ kind: 'ready', summary: next });
+    } catch (e) {
+      if (n === reads.current) setSummary({ kind: 'error', error: message(e) });
+    }
+  }, []);
+
+  const applyStatus = useCallback(
+    (status: SiteState['status']) => {
+      siteId.current = status?.supported ? status.site : null;
+      siteKnown.current = true;
+      void reload();
+    },
+    [reload],
+  );
+
+  // The tab and its site first: the counts depend on it.
+  useEffect(() => {
+    void (async () => {
+      try {
+        tabId.current = await currentTabId();
+        if (tabId.current === null) throw new Error(t('siteNoTab'));
+        const r = await request({ type: 'site.status', tabId: tabId.current });
+        if (r.ok) setSite((s) => ({ ...s, status: r.value, error: null }));
+        else setSite((s) => ({ ...s, error: t('siteStatusError', r.error) }));
+        applyStatus(r.ok ? r.value : null);
+      } catch (e) {
+        setSite((s) => ({ ...s, error: t('siteStatusError', message(e)) }));
+        applyStatus(null);
+      }
+    })();
+  }, [applyStatus, t]);
+
+  // Live: re-read whenever the background stores a change; keep "time left" current.
+  useEffect(() => {
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const sub = subscribe((push) => {
+      if (push.type !== 'changed') return;
+      clearTimeout(timer);
+      timer = setTimeout(() => void reload(), 50);
+    });
+    sub.watch({ posts: [], threads: [], mine: true });
+    const tick = setInterval(() => setNow(Date.now()), 30_000);
+    return () => {
+      sub.close();
+      clearTimeout(timer);
+      clearInterval(tick);
+    };
+  }, [reload]);
+
+  const onEnable = () => {
+    const origin = site.status?.origin;
+    if (!origin) return;
+    // Asked first and synchronously, inside the click: Chrome closes the popup as soon as
+    // its prompt opens (the background then starts Tend from permissions.onAdded), and
+    // Firefox grants only during the user's gesture.
+    const asked = browser.permissions.request({ origins: [originPattern(origin)] });
+    setSite((s) => ({ ...s, busy: true, notice: null, error: null }));
+    void asked
+      .then(async (granted) => {
+        if (!granted) {
+          setSite((s) => ({ ...s, busy: false, notice: t('siteDenied') }));
+          return;
+        }
+        const r = await request({ type: 'site.enable', origin, ...(tabId.current !== null ? { tabId: tabId.current } : {}) });
+        if (!r.ok) throw new Error(r.error);
+        setSite({ status: r.value, busy: false, notice: null, error: null });
+        applyStatus(r.value);
+      })
+      .catch((e: unknown) => setSite((s) => ({ ...s, busy: false, error: t('siteEnableError', message(e)) })));
+  };
+
+  const onDisable = () => {
+    const origin = site.status?.origin;
+    if (!origin) return;
+    setSite((s) => ({ ...s, busy: true, notice: null, error: null }));
+    void request({ type: 'site.disable', origin, ...(tabId.current !== null ? { tabId: tabId.current } : {}) }).then((r) => {
+      if (r.ok) {
+        setSite({ status: r.value, busy: false, notice: t('siteDisabled'), error: null });
+        applyStatus(r.value);
+      } else setSite((s) => ({ ...s, busy: false, error: t('siteDisableError', r.error) }));
+    });
+  };
+
+  const onClaimAction = async (claim: MyClaim, action: ClaimAction) => {
+    setClaimError(null);
+    setClaimBusy((b) => new Set([...b, claim.key]));
+    const r = await request({ type: 'claim.act', action, thread: claim.thread, epoch: claim.epoch });
+    setClaimBusy((b) => new Set([...b].filter((k) => k !== claim.key)));
+    if (!r.ok) setClaimError(t('claimActionError', r.error));
+    await reload();
+  };
+
+  const onSetName = () => {
+    void browser.tabs.create({ url: browser.runtime.getURL('/welcome.html') }).then(() => window.close());
+  };
+
+  return (
+    <Popup
+      summary={summary}
+      site={site}
+      now={now}
+      claimBusy={claimBusy}
+      claimError={claimError}
+      onEnable={onEnable}
+      onDisable={onDisable}
+      onClaimAction={(c, a) => void onClaimAction(c, a)}
+      onSetName={onSetName}
+      onRetry={() => {
+        setSummary({ kind: 'loading' });
+        void reload();
+      }}
+    />
+  );
 }

@@ -1,4 +1,12 @@
+import '../../components/popup/pages.css';
 import { render } from 'preact';
+import { I18n } from '../../components/i18n';
+import { browserT } from '../../lib/i18n';
 import { App } from './App';
 
-render(<App />, document.getElementById('app')!);
+render(
+  <I18n.Provider value={browserT}>
+    <App />
+  </I18n.Provider>,
+  document.getElementById('app')!,
+);

@@ -1,0 +1,96 @@
+/**
+ * What the popup shows, read straight from Tend's database (extension pages may read it;
+ * only the background writes), so the popup opens fast even while the worker is asleep.
+ */
+import { decodeHlc, threadKey, type Endorsement, type ThreadState } from '../../lib/domain';
+import type { Me, MyClaim, PersonRecord, ThreadRecord } from '../../lib/store';
+
+/** The store reads the popup needs; `TendStore` fits. */
+export interface SummaryReader {
+  getMeta<T>(key: string): Promise<T | undefined>;
+  myActiveClaims(now?: number): Promise<MyClaim[]>;
+  siteCounts(site: string, now?: number): Promise<Record<ThreadState, number>>;
+  recognitionGiven(actor: string, limit?: number): Promise<Endorsement[]>;
+  recognitionReceived(site: string, handle: string, limit?: number): Promise<Endorsement[]>;
+  person(id: string): Promise<PersonRecord | undefined>;
+  people(): Promise<PersonRecord[]>;
+  threads(keys: readonly string[]): Promise<ThreadRecord[]>;
+}
+
+/** One "this helped", given or received. */
+export interface RecognitionItem {
+  key: string;
+  /** Received: the teammate who gave it. Given: the handle of the post's author. */
+  who: string;
+  site: string;
+  note: string | null;
+  /** When it was given (ms). */
+  at: number;
+  threadTitle: string | null;
+  threadUrl: string | null;
+}
+
+/** Everything the popup lists. */
+export interface PopupSummary {
+  me: { id: string; name: string } | null;
+  /** Thread counts by state for the current site, when there is one. */
+  counts: Record<ThreadState, number> | null;
+  /** My live claims on every site, soonest to expire first. */
+  claims: MyClaim[];
+  received: RecognitionItem[];
+  given: RecognitionItem[];
+}
+
+/** How many recognition items of each kind the popup shows. */
+export const RECOGNITION_LIMIT = 5;
+
+/** Reads the popup's data for the current site (`null` when the tab is not a web page). */
+export async function loadSummary(reader: SummaryReader, site: string | null, now: number = Date.now()): Promise<PopupSummary> {
+  const me = await reader.getMeta<Me>('me');
+  if (!me) return { me: null, counts: site ? await reader.siteCounts(site, now) : null, claims: [], received: [], given: [] };
+  const [counts, claims, person, people, given] = await Promise.all([
+    site ? reader.siteCounts(site, now) : Promise.resolve(null),
+    reader.myActiveClaims(now),
+    reader.person(me.id),
+    reader.people(),
+    reader.recognitionGiven(me.id, RECOGNITION_LIMIT),
+  ]);
+  // Recognition is received by site handle: gather it from every handle linked to me.
+  const receivedLists = await Promise.all((person?.handles ?? []).map((h) => reader.recognitionReceived(h.site, h.handle, RECOGNITION_LIMIT)));
+  const received = receivedLists
+    .flat()
+    .filter((e) => e.actor !== me.id)
+    .sort((a, b) => (a.hlc < b.hlc ? 1 : a.hlc > b.hlc ? -1 : 0))
+    .slice(0, RECOGNITION_LIMIT);
+
+  const names = new Map(people.map((p) => [p.id, p.name]));
+  const records = new Map((await reader.threads([...new Set([...received, ...given].map((e) => threadKey(e.post)))])).map((r) => [r.key, r]));
+  const item = (e: Endorsement, who: string): RecognitionItem => {
+    const record = records.get(threadKey(e.post));
+    return {
+      key: e.key,
+      who,
+      site: e.post.site,
+      note: e.note,
+      at: msOf(e.hlc),
+      threadTitle: record?.observation?.fields.title?.value ?? null,
+      threadUrl: record?.observation?.fields.url?.value ?? null,
+    };
+  };
+  return {
+    // The name is kept on me and, for teammates, on my roster entry.
+    me: { id: me.id, name: me.name || person?.name || '' },
+    counts,
+    claims,
+    received: received.map((e) => item(e, names.get(e.actor) || '')),
+    given: given.map((e) => item(e, e.author)),
+  };
+}
+
+function msOf(hlc: string): number {
+  try {
+    return decodeHlc(hlc).ms;
+  } catch {
+    return 0;
+  }
+}
