@@ -7,6 +7,7 @@ import { browser } from 'wxt/browser';
 import { createHandler, route, snapshot, SubscriptionHub, SUBSCRIBE_PORT } from '../lib/messaging';
 import { StoreError, TendStore } from '../lib/store';
 import { listenForSiteAccess, SiteAccess } from '../lib/permissions';
+import { SyncClient } from '../lib/sync';
 
 /** Defined by wxt.config.ts: true in the end-to-end test build. */
 declare const __TEND_TEST_BUILD__: boolean;
@@ -37,7 +38,27 @@ export default defineBackground(() => {
   const version = browser.runtime.getManifest().version;
   // Sites the user enabled beyond the built-in ones (host permission + registered content script).
   const sites = new SiteAccess(browser);
-  const handler = async () => createHandler({ store: await store(), notify: (changes) => void hub.notify(changes), version, sites });
+  // Team sync, created on first use. In solo mode (no team) it makes no request at all.
+  let syncPromise: Promise<SyncClient> | null = null;
+  const sync = () =>
+    (syncPromise ??= store()
+      .then((s) => new SyncClient({ store: s, notify: (changes) => void hub.notify(changes) }))
+      .catch((e: unknown) => {
+        syncPromise = null;
+        throw e;
+      }));
+  const handler = async () =>
+    createHandler({
+      store: await store(),
+      // After each local write: tell subscribers, then send it to the team (if any).
+      notify: (changes) => {
+        void hub.notify(changes);
+        void sync().then((s) => s.pushSoon(), console.warn);
+      },
+      version,
+      sites,
+      sync: await sync(),
+    });
 
   // Listeners are registered synchronously, so a message or port that woke the worker is heard.
   browser.runtime.onMessage.addListener((message: unknown, sender) => {
@@ -49,11 +70,39 @@ export default defineBackground(() => {
     );
   });
   browser.runtime.onConnect.addListener((port) => {
-    if (port.name === SUBSCRIBE_PORT) hub.connect(port);
+    if (port.name !== SUBSCRIBE_PORT) return;
+    hub.connect(port);
+    // A live socket while any Tend tab or page is open (its heartbeat keeps this worker awake).
+    void sync().then((s) => s.connectLive(), console.warn);
+    port.onDisconnect.addListener(() => {
+      if (hub.size === 0) void sync().then((s) => s.disconnectLive(), console.warn);
+    });
+  });
+  // Otherwise, push and pull every minute.
+  const SYNC_ALARM = 'tend.sync';
+  void browser.alarms
+    .get(SYNC_ALARM)
+    .then(async (alarm) => {
+      if (!alarm) await browser.alarms.create(SYNC_ALARM, { periodInMinutes: 1 });
+    })
+    .catch(console.warn);
+  browser.alarms.onAlarm.addListener((alarm) => {
+    if (alarm.name !== SYNC_ALARM) return;
+    void sync()
+      .then(async (s) => {
+        await s.syncNow();
+        await s.refreshTeam();
+      })
+      .catch(() => undefined); // the sync status tells what went wrong
   });
 
   listenForSiteAccess(browser, sites);
-  browser.runtime.onStartup.addListener(() => void sites.sync().catch(console.warn));
+  browser.runtime.onStartup.addListener(() => {
+    void sites.sync().catch(console.warn);
+    void sync()
+      .then((s) => s.syncNow())
+      .catch(() => undefined);
+  });
   browser.runtime.onInstalled.addListener(({ reason }) => {
     const fresh = reason === 'install' || reason === 'update';
     void sites

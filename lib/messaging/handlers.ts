@@ -17,7 +17,7 @@ import {
 } from '../domain';
 import type { Changes, TendStore } from '../store';
 import type { SiteAccess } from '../permissions/site-access';
-import type { AnyRequest, PostState, StateSnapshot, ThreadStateView } from './protocol';
+import type { AnyRequest, PostState, StateSnapshot, SyncJoined, SyncStatusView, ThreadStateView } from './protocol';
 import type { Caller, Handle } from './router';
 
 /** Services the handlers use besides the store. */
@@ -29,6 +29,12 @@ export interface HandlerDeps {
   version: string;
   /** Enabling Tend on sites (`site.*` requests); absent where there is no browser to ask. */
   sites?: Pick<SiteAccess, 'statusOfTab' | 'enable' | 'disable'>;
+  /** Team sync (`sync.*` requests); absent where there is none. */
+  sync?: {
+    join(server: string, code: string, name: string): Promise<SyncJoined>;
+    leave(): Promise<void>;
+    status(): Promise<SyncStatusView>;
+  };
 }
 
 /** Builds the state of some posts and threads, as overlays show it. */
@@ -140,6 +146,15 @@ export function createHandler(deps: HandlerDeps): Handle {
         if (request.type === 'site.status') return ok(await sites.statusOfTab(request.tabId));
         if (request.type === 'site.enable') return ok(await sites.enable(request.origin, request.tabId));
         return ok(await sites.disable(request.origin));
+      }
+      case 'sync.join':
+      case 'sync.leave':
+      case 'sync.status': {
+        const sync = deps.sync;
+        if (!sync) return err('Tend cannot sync with a team here', 'unavailable');
+        if (request.type === 'sync.join') return ok(await sync.join(request.server, request.code, request.name));
+        if (request.type === 'sync.leave') await sync.leave();
+        return ok(await sync.status());
       }
     }
   };

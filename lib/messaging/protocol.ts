@@ -59,6 +59,14 @@ export const PageRequests = [
   req('site.status', { tabId: TabId }),
   req('site.enable', { origin: SiteSchema, tabId: v.optional(TabId) }),
   req('site.disable', { origin: SiteSchema, tabId: v.optional(TabId) }),
+  // Team sync (the page asks for the server origin's host permission before joining).
+  req('sync.join', {
+    server: v.pipe(v.string(), v.trim(), v.url('the server address must be a URL'), v.maxLength(500, 'the server address is too long')),
+    code: v.pipe(v.string(), v.trim(), v.minLength(1, 'an invite code is needed'), v.maxLength(64, 'the invite code is too long')),
+    name: v.pipe(v.string(), v.trim(), v.minLength(1, 'a name is needed'), v.maxLength(60, 'name is longer than 60 characters')),
+  }),
+  req('sync.leave', {}),
+  req('sync.status', {}),
 ] as const;
 
 export const ContentRequestSchema = v.variant('type', [...ContentRequests]);
@@ -114,6 +122,21 @@ export interface StateSnapshot {
   threads: Record<string, ThreadStateView>;
 }
 
+/** Where team sync stands (solo: no team, nothing is sent anywhere). */
+export interface SyncStatusView {
+  state: 'solo' | 'synced' | 'offline' | 'error';
+  lastSyncAt: number | null;
+  error?: string;
+  team?: string;
+  server?: string;
+}
+
+/** Who I became by joining a team. */
+export interface SyncJoined {
+  member: { id: string; name: string; role: 'member' | 'manager' };
+  team: { id: string; name: string; leaseMs: number };
+}
+
 /** What each request answers. */
 export interface Replies {
   'page.seen': StateSnapshot & { observed: number };
@@ -133,6 +156,9 @@ export interface Replies {
   'site.status': SiteStatus;
   'site.enable': SiteStatus;
   'site.disable': SiteStatus;
+  'sync.join': SyncJoined;
+  'sync.leave': SyncStatusView;
+  'sync.status': SyncStatusView;
 }
 
 export type Reply<T extends RequestType> = Result<Replies[T]>;

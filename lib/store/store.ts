@@ -443,6 +443,21 @@ export class TendStore {
     });
   }
 
+  /**
+   * Starts over for a team (joining or leaving one): drops every accepted op, view, pending
+   * op, rejection notice and the pull cursor in one transaction, then queues `carry` (my
+   * own ops to send to the new team). Identity, settings and the clock are kept.
+   */
+  async resetSynced(carry: readonly Op[] = [], now: number = Date.now()): Promise<void> {
+    await this.write(async (tx) => {
+      await Promise.all((['ops', 'outbox', 'endorsements', 'claims', 'threads', 'people'] as const).map((name) => tx.objectStore(name).clear()));
+      const meta = tx.objectStore('meta');
+      await Promise.all([meta.delete('cursor'), meta.delete('rejections')]);
+      const outbox = tx.objectStore('outbox');
+      await Promise.all(carry.map((op) => outbox.put({ op, id: op.id, queuedAt: now, attempts: 0 })));
+    });
+  }
+
   // ---------------------------------------------------------------- reads (served from indexes)
 
   /** My live claims across sites, my pending ones on top, soonest to expire first. */

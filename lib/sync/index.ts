@@ -1,0 +1,2 @@
+/** The sync client: outbox push, cursor pull, live socket, backoff. */
+export * from './client';
