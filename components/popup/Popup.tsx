@@ -16,6 +16,7 @@ import type { PopupSummary } from './summary';
 /** The data side of the popup. */
 export type SummaryState = { kind: 'loading' } | { kind: 'error'; error: string } | { kind: 'ready'; summary: PopupSummary };
 
+/** What the popup shows and the actions it offers. */
 export interface PopupProps {
   summary: SummaryState;
   site: { status: SiteStatus | null; error: string | null; notice: string | null; busy: boolean };
@@ -31,6 +32,7 @@ export interface PopupProps {
   onRetry: () => void;
 }
 
+/** The popup's view: header, this site, my claims elsewhere, recognition. */
 export function Popup(props: PopupProps) {
   const t = useT();
   const { summary, site, now } = props;

@@ -3,6 +3,7 @@ import { useT } from '../i18n';
 import { hostOf, safeHref, timeAgo } from './format';
 import type { RecognitionItem } from './summary';
 
+/** One list of recognition and how to name it. */
 export interface RecognitionListProps {
   items: readonly RecognitionItem[];
   kind: 'received' | 'given';

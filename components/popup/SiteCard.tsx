@@ -6,6 +6,7 @@ import { useT, type Translate } from '../i18n';
 import { ClaimList, type ClaimAction } from './ClaimList';
 import { hostOf } from './format';
 
+/** The current site's status, counts and my claims there, with the switch's actions. */
 export interface SiteCardProps {
   /** Null while Tend is asking. */
   status: SiteStatus | null;
@@ -45,6 +46,7 @@ export function isRunning(s: SiteStatus | null): boolean {
   return !!s && s.supported && s.enabled && s.granted;
 }
 
+/** The "This site" card: the switch, then counts and my claims once Tend runs here. */
 export function SiteCard(props: SiteCardProps) {
   const t = useT();
   const { status, error, notice, busy, counts } = props;

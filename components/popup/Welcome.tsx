@@ -18,6 +18,7 @@ export function nameProblem(t: Translate, raw: string): string | null {
   return null;
 }
 
+/** The saved name, and how to save a new one. */
 export interface WelcomeProps {
   /** The name saved so far (empty on first run); null while it loads. */
   name: string | null;
@@ -26,6 +27,7 @@ export interface WelcomeProps {
   onSave: (name: string) => Promise<Result<{ name: string }>>;
 }
 
+/** The first-run page's view, with the name form and its validation. */
 export function Welcome({ name, loadError, onSave }: WelcomeProps) {
   const t = useT();
   const [value, setValue] = useState(name ?? '');

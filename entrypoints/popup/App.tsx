@@ -25,6 +25,7 @@ async function currentTabId(): Promise<number | null> {
   return tab?.id ?? null;
 }
 
+/** Wires the popup's view to the browser, the background and the database. */
 export function App() {
   const t = useT();
   const [site, setSite] = useState<SiteState>({ status: null, error: null, notice: null, busy: false });

@@ -3,6 +3,7 @@ import { useEffect, useState } from 'preact/hooks';
 import { Welcome } from '../../components/popup/Welcome';
 import { request } from '../../lib/messaging/client';
 
+/** Wires the first-run page to the background (`me.get`, `me.setName`). */
 export function App() {
   const [name, setName] = useState<string | null>(null);
   const [loadError, setLoadError] = useState<string | null>(null);

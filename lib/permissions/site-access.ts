@@ -110,6 +110,7 @@ export class SiteAccessError extends Error {
   }
 }
 
+/** How `SiteAccess` tells forums from other granted origins, and its timing. */
 export interface SiteAccessOptions {
   /**
    * Origins granted for something other than a forum (the team server, for CORS): a grant
