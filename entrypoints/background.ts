@@ -6,7 +6,7 @@
 import { browser } from 'wxt/browser';
 import { createHandler, route, snapshot, SubscriptionHub, SUBSCRIBE_PORT } from '../lib/messaging';
 import { StoreError, TendStore } from '../lib/store';
-import { listenForSiteAccess, SiteAccess } from '../lib/permissions';
+import { listenForSiteAccess, originKeyOrNull, SiteAccess } from '../lib/permissions';
 import { SyncClient } from '../lib/sync';
 
 /** Defined by wxt.config.ts: true in the end-to-end test build. */
@@ -37,7 +37,13 @@ export default defineBackground(() => {
   const hub = new SubscriptionHub(async (posts, threads) => snapshot(await store(), posts, threads, Date.now()), env);
   const version = browser.runtime.getManifest().version;
   // Sites the user enabled beyond the built-in ones (host permission + registered content script).
-  const sites = new SiteAccess(browser);
+  const sites = new SiteAccess(browser, {
+    // The team server's origin is granted for sync (CORS), not to run Tend on it.
+    isServiceOrigin: (origin) =>
+      store()
+        .then((s) => s.getMeta<{ server?: string } | null>('team'))
+        .then((team) => originKeyOrNull(team?.server) === origin, () => false),
+  });
   // Team sync, created on first use. In solo mode (no team) it makes no request at all.
   let syncPromise: Promise<SyncClient> | null = null;
   const sync = () =>
