@@ -52,7 +52,7 @@ export function EndorseControl(props: EndorseControlProps) {
 
   const label = props.ownPost ? t('ov_ownPost') : mine ? t('ov_youThanked') : t('ov_endorseLabel');
   return (
-    <span class="tend-wrap">
+    <span class={open ? 'tend-wrap is-open' : 'tend-wrap'}>
       <button
         ref={buttonRef}
         type="button"

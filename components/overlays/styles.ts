@@ -4,15 +4,19 @@
  * the controls; colours follow the page's theme through `data-theme` on the host.
  */
 export const OVERLAY_CSS = `
-:host { all: initial; display: inline-block; position: relative; vertical-align: middle; margin: 2px 4px;
+:host { all: initial; display: inline-block; vertical-align: middle; margin: 2px 4px;
   font: 13px/1.35 system-ui, -apple-system, "Segoe UI", Roboto, "Helvetica Neue", Arial, sans-serif;
   --fg: #1f2328; --muted: #57606a; --bg: #ffffff; --border: #c8d1da; --accent: #0b6b5e; --accent-fg: #ffffff;
   --soft: #e3f2ef; --danger: #b42318; --shadow: 0 6px 24px rgba(15, 23, 42, .18); color: var(--fg); color-scheme: light; }
 :host([data-theme="dark"]) { --fg: #e6edf3; --muted: #9da7b3; --bg: #161b22; --border: #3d444d; --accent: #4fd1bd;
   --accent-fg: #062621; --soft: #0f2f2a; --danger: #ff8a80; --shadow: 0 6px 24px rgba(0, 0, 0, .55); color-scheme: dark; }
 :host([data-tend-kind="thread"]) { display: block; margin: 8px 0; }
+
 *, *::before, *::after { box-sizing: border-box; }
 .tend-wrap { display: inline-flex; align-items: center; gap: 6px; }
+/* Positioned only while its popover is open: a positioned box per post would give the page
+   a thousand paint layers to walk every frame. */
+.tend-wrap.is-open { position: relative; }
 .tend-btn { all: unset; box-sizing: border-box; display: inline-flex; align-items: center; gap: 5px; min-height: 28px;
   padding: 3px 10px; border: 1px solid var(--border); border-radius: 999px; background: var(--bg); color: var(--fg);
   font: inherit; font-weight: 500; cursor: pointer; white-space: nowrap; }

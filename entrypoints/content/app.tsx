@@ -26,7 +26,6 @@ interface PageContext {
   site: string;
   state: OverlayState;
   guard: ActionGuard;
-  viewer: () => string | null;
 }
 
 /**
@@ -51,8 +50,7 @@ export function runTend(ctx: ContentScriptContext): void {
   const state = new OverlayState();
   const t = browserT;
   const guard = createGuard({ confirm: (what) => window.confirm(t('ov_confirm', what)) });
-  let viewer: string | null = null;
-  const page: PageContext = { site, state, guard, viewer: () => viewer };
+  const page: PageContext = { site, state, guard };
 
   const sub = subscribe((push) => {
     if (push.type === 'state') state.apply(push.state);
@@ -61,6 +59,7 @@ export function runTend(ctx: ContentScriptContext): void {
 
   const sheet = makeSheet();
   let theme = pageTheme(document);
+  let themeUrl = location.href;
   let watched = '';
   let lastSeen = '';
   let seenTimer: ReturnType<typeof setTimeout> | undefined;
@@ -69,7 +68,7 @@ export function runTend(ctx: ContentScriptContext): void {
     seenTimer = undefined;
     const scan = scanPage(document, new URL(location.href));
     if (!scan || scan.site !== site) return;
-    viewer = scan.viewer;
+    state.setViewer(scan.viewer);
     const threads = scan.threads.slice(0, 500).map(toSeen);
     const body = JSON.stringify([scan.viewer, threads]);
     if (body === lastSeen) return;
@@ -77,8 +76,8 @@ export function runTend(ctx: ContentScriptContext): void {
     void request({ type: 'page.seen', site, viewer: scan.viewer, threads }).then((r) => r.ok && state.apply(r.value));
   };
 
-  // Read the page (and so the viewer) before the first overlays render.
-  sendSeen();
+  // The full read of the page waits for its own task, so the first overlays are not held up.
+  seenTimer = setTimeout(sendSeen, 0);
   startEngine({
     doc: document,
     adapter,
@@ -86,21 +85,28 @@ export function runTend(ctx: ContentScriptContext): void {
     signal,
     instance: `${browserInstance()}`,
     shadowMode: __TEND_TEST_BUILD__ ? 'open' : 'closed',
-    mount: (target, root, host) => {
+    prepare: (_target, root, host) => {
       host.dataset.theme = theme;
       adoptStyles(root, sheet);
+    },
+    mount: (target, root) => {
       const mountPoint = document.createElement('span');
       root.append(mountPoint);
       render(
         <I18n.Provider value={t}>
-          <Overlay target={target} page={page} host={host} />
+          <Overlay target={target} page={page} host={root.host as HTMLElement} />
         </I18n.Provider>,
         mountPoint,
       );
       return { destroy: () => render(null, mountPoint) };
     },
-    onPass: (targets) => {
-      theme = pageTheme(document);
+    onPass: (targets, passUrl) => {
+      // A style read: only when the page changed, never after every batch of inserts
+      // (it would force a style recalculation of everything just mounted).
+      if (passUrl.href !== themeUrl) {
+        themeUrl = passUrl.href;
+        theme = pageTheme(document);
+      }
       const posts: PostRef[] = [];
       const threads: ThreadRef[] = [];
       for (const target of targets) {
@@ -209,7 +215,7 @@ function PostOverlay({ target, page, host }: { target: PostTarget; page: PageCon
   const key = postKey(ref);
   const post = useKey(page, key, (s) => s.post(key));
   const { busy, error, run } = useAction(page, host);
-  const viewer = page.viewer();
+  const viewer = useKey(page, OverlayState.VIEWER, (s) => s.viewer());
   return (
     <EndorseControl
       endorsements={post?.endorsements ?? []}
@@ -219,7 +225,7 @@ function PostOverlay({ target, page, host }: { target: PostTarget; page: PageCon
       maxNote={MAX_NOTE_LENGTH}
       onEndorse={(note, e) =>
         void run(e, browserT('ov_thisHelped'), () =>
-          request({ type: 'post.endorse', post: ref, author: target.post.author, viewer: page.viewer(), ...(note ? { note } : {}) }),
+          request({ type: 'post.endorse', post: ref, author: target.post.author, viewer: page.state.viewer(), ...(note ? { note } : {}) }),
         )
       }
       onRetract={(e) => void run(e, browserT('ov_retract'), () => request({ type: 'post.retract', post: ref }))}

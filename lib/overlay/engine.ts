@@ -15,7 +15,7 @@ export interface OverlayHandle {
   destroy(): void;
 }
 
-/** Mounts one overlay into the shadow root of its host (already in the page). */
+/** Renders one overlay into the shadow root of its host (prepared, not yet in the page). */
 export type MountOverlay = (target: OverlayTarget, root: ShadowRoot, host: HTMLElement) => OverlayHandle;
 
 export interface EngineOptions {
@@ -32,10 +32,22 @@ export interface EngineOptions {
   onPass?: (targets: readonly OverlayTarget[], url: URL) => void;
   /** Stops everything. */
   signal: AbortSignal;
-  /** Longest stretch of mounting before yielding to the page, in ms. */
+  /** Longest stretch of rendering overlay contents before yielding to the page, in ms. */
   sliceMs?: number;
+  /** While many overlays are pending, how often finished ones are put into the page, in ms. */
+  flushEveryMs?: number;
+  /** Readies a host before its content renders (styles, theme). */
+  prepare?: (target: OverlayTarget, root: ShadowRoot, host: HTMLElement) => void;
   /** Delay that batches bursts of mutations into one pass, in ms. */
   batchMs?: number;
+}
+
+interface QueueItem {
+  key: string;
+  target: OverlayTarget;
+  host?: HTMLElement;
+  root?: ShadowRoot;
+  handle?: OverlayHandle;
 }
 
 interface Mounted {
@@ -57,13 +69,22 @@ export interface Engine {
 /** Starts the engine; it stops when `signal` aborts, removing every overlay it mounted. */
 export function startEngine(options: EngineOptions): Engine {
   const { doc, adapter, site, signal } = options;
-  const sliceMs = options.sliceMs ?? 8;
+  const sliceMs = options.sliceMs ?? 30;
+  const flushEveryMs = options.flushEveryMs ?? 1_000;
   const batchMs = options.batchMs ?? 30;
   const win = doc.defaultView!;
   const mounted = new Map<string, Mounted>();
   let queue: { key: string; target: OverlayTarget }[] = [];
   let passTimer: ReturnType<typeof setTimeout> | undefined;
-  let sliceTimer: ReturnType<typeof setTimeout> | undefined;
+  let slicePending = false;
+  // Yield between slices with a message, not setTimeout(0): nested timers are clamped to 4 ms,
+  // which would leave the main thread idle a third of the time while overlays are pending.
+  const channel = new MessageChannel();
+  channel.port1.onmessage = () => mountSlice();
+  const yieldThenMount = () => {
+    slicePending = true;
+    channel.port2.postMessage(null);
+  };
   let idleWaiters: (() => void)[] = [];
 
   removeForeignHosts(doc, options.instance);
@@ -80,34 +101,61 @@ export function startEngine(options: EngineOptions): Engine {
   };
 
   const settle = () => {
-    if (passTimer === undefined && sliceTimer === undefined && !queue.length) {
+    if (passTimer === undefined && !slicePending && !queue.length && !ready.length) {
       const waiters = idleWaiters;
       idleWaiters = [];
       for (const w of waiters) w();
     }
   };
 
+  /**
+   * Mounting renders overlays off the page, in slices of at most `sliceMs`, then puts the
+   * finished hosts into the page together. Rendering into detached shadow roots lays out
+   * nothing; the page lays itself out once per batch of inserts, as it would for any batch of
+   * plain elements, instead of once per frame while a thousand overlays trickle in.
+   */
+  let ready: Required<QueueItem>[] = [];
+  let lastFlush = 0;
+  const flush = () => {
+    for (const item of ready) {
+      const { key, target, host, handle } = item;
+      if (mounted.has(key) || !target.element.isConnected || !target.anchor.isConnected) {
+        handle.destroy();
+        continue;
+      }
+      try {
+        target.anchor.insertAdjacentElement(target.placement, host);
+        mounted.set(key, { target, host, handle });
+      } catch {
+        handle.destroy();
+      }
+    }
+    ready = [];
+    lastFlush = performance.now();
+  };
+
   const mountSlice = () => {
-    sliceTimer = undefined;
+    slicePending = false;
     if (signal.aborted) return;
     const start = performance.now();
     while (queue.length) {
       const { key, target } = queue.shift()!;
-      // The page may have moved on since this target was queued.
-      if (mounted.has(key) || !target.element.isConnected || !target.anchor.isConnected) continue;
+      if (mounted.has(key) || !target.element.isConnected) continue;
       const host = doc.createElement(HOST_TAG);
       host.dataset.tendInstance = options.instance;
       host.dataset.tendKind = target.kind;
       try {
-        target.anchor.insertAdjacentElement(target.placement, host);
         const root = host.attachShadow({ mode: options.shadowMode });
-        mounted.set(key, { target, host, handle: options.mount(target, root, host) });
+        options.prepare?.(target, root, host);
+        ready.push({ key, target, host, root, handle: options.mount(target, root, host) });
       } catch {
-        host.remove();
+        // An overlay that cannot render is left out; the page is untouched.
       }
       if (performance.now() - start >= sliceMs) break;
     }
-    if (queue.length) sliceTimer = setTimeout(mountSlice, 0);
+    // Very long queues show progress every second rather than all at the very end.
+    if (!queue.length || performance.now() - lastFlush >= flushEveryMs) flush();
+    if (queue.length) yieldThenMount();
     else options.onPass?.([...mounted.values()].map((m) => m.target), new URL(win.location.href));
     settle();
   };
@@ -133,8 +181,9 @@ export function startEngine(options: EngineOptions): Engine {
       // Gone, re-rendered into a new element, or our host was thrown away with its parent.
       if (!t || t.element !== m.target.element || !m.host.isConnected) unmount(key);
     }
-    queue = [...next].filter(([key]) => !mounted.has(key)).map(([key, target]) => ({ key, target }));
-    if (queue.length && sliceTimer === undefined) mountSlice();
+    const rendering = new Set(ready.map((r) => r.key));
+    queue = [...next].filter(([key]) => !mounted.has(key) && !rendering.has(key)).map(([key, target]) => ({ key, target }));
+    if (queue.length && !slicePending) mountSlice();
     else {
       if (!queue.length) options.onPass?.([...mounted.values()].map((m) => m.target), url);
       settle();
@@ -175,8 +224,11 @@ export function startEngine(options: EngineOptions): Engine {
     observer.disconnect();
     clearInterval(urlTimer);
     clearTimeout(passTimer);
-    clearTimeout(sliceTimer);
-    passTimer = sliceTimer = undefined;
+    channel.port1.close();
+    passTimer = undefined;
+    slicePending = false;
+    for (const r of ready) r.handle.destroy();
+    ready = [];
     queue = [];
     for (const key of [...mounted.keys()]) unmount(key);
     settle();

@@ -6,6 +6,9 @@
 import type { PostState, StateSnapshot, ThreadStateView } from '../messaging/protocol';
 
 export class OverlayState {
+  /** The key listeners of the viewer's handle use. */
+  static readonly VIEWER = 'viewer';
+  private viewerHandle: string | null = null;
   private readonly posts = new Map<string, PostState>();
   private readonly threads = new Map<string, ThreadStateView>();
   private readonly listeners = new Map<string, Set<() => void>>();
@@ -22,6 +25,17 @@ export class OverlayState {
       changed.push(key);
     }
     for (const key of changed) for (const fn of this.listeners.get(key) ?? []) fn();
+  }
+
+  /** The logged-in user's handle on this site, as the page shows it. */
+  viewer(): string | null {
+    return this.viewerHandle;
+  }
+
+  setViewer(handle: string | null): void {
+    if (handle === this.viewerHandle) return;
+    this.viewerHandle = handle;
+    for (const fn of this.listeners.get(OverlayState.VIEWER) ?? []) fn();
   }
 
   post(key: string): PostState | undefined {
