@@ -15,6 +15,7 @@ export interface PortLike {
   name: string;
   sender?: SenderLike;
   postMessage(message: unknown): void;
+  disconnect?(): void;
   onMessage: { addListener(fn: (message: unknown) => void): void };
   onDisconnect: { addListener(fn: () => void): void };
 }
@@ -47,6 +48,7 @@ export class SubscriptionHub {
     const who = classifySender(port.sender, this.env.runtimeId, this.env.extensionBase);
     if (who.kind === 'refused') {
       port.postMessage({ type: 'error', error: who.reason } satisfies PortPush);
+      port.disconnect?.();
       return;
     }
     const sub: Subscriber = { port, page: who.kind === 'page', site: who.kind === 'content' ? who.site : null, posts: new Map(), threads: new Map(), mine: false };

@@ -116,7 +116,9 @@ class FakePort implements PortLike {
   send(m: unknown) {
     for (const fn of this.onMsg) fn(m);
   }
+  closedByHub = false;
   disconnect() {
+    this.closedByHub = true;
     for (const fn of this.onDisc) fn();
   }
 }
@@ -159,6 +161,7 @@ describe('subscriptions', () => {
     const stranger = new FakePort({ id: 'other' });
     hub.connect(stranger);
     expect(stranger.received).toMatchObject([{ type: 'error' }]);
+    expect(stranger.closedByHub).toBe(true);
     expect(hub.size).toBe(1);
   });
 });
