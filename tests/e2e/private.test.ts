@@ -1,0 +1,105 @@
+/**
+ * Nothing is observed in private windows: with Tend allowed in incognito (as a user would
+ * allow it), a Discourse topic opened in an incognito window gets its overlays, but no
+ * observation is recorded; the same topic in a normal window is recorded.
+ */
+import { readFileSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { REPO_ROOT, launchExtension, openExtensionPage, serveFixtures, type FixtureServer, type LaunchedExtension } from './helpers';
+
+const e2e = inject('tendE2E');
+const FIXTURES = path.join(REPO_ROOT, 'tests', 'fixtures', 'discourse');
+const HOST = 'meta.discourse.org';
+
+type Chrome = {
+  windows: { create(o: object): Promise<{ id: number; tabs?: { id: number }[] }> };
+  tabs: { get(id: number): Promise<{ status: string; incognito: boolean }> };
+  scripting: { executeScript(o: object): Promise<{ result: unknown }[]> };
+};
+
+describe.skipIf(!e2e.chromium)('private windows', () => {
+  let ext: LaunchedExtension;
+  let server: FixtureServer;
+
+  beforeAll(async () => {
+    server = await serveFixtures({
+      root: FIXTURES,
+      routes: { '/t/rotating-api-keys-without-downtime/4821': readFileSync(path.join(FIXTURES, 'topic.html'), 'utf8') },
+    });
+    // First launch learns the extension id; then "Allow in Incognito" is set as the
+    // extensions page would set it, and the same profile is launched again.
+    const first = await launchExtension({ extensionDir: e2e.testBuild, executablePath: e2e.chromium!, hostMap: [HOST], keepProfile: true });
+    const { extensionId, userDataDir } = first;
+    await first.close();
+    const prefsFile = path.join(userDataDir, 'Default', 'Preferences');
+    const prefs = JSON.parse(readFileSync(prefsFile, 'utf8'));
+    prefs.extensions ??= {};
+    prefs.extensions.settings ??= {};
+    prefs.extensions.settings[extensionId] = { ...(prefs.extensions.settings[extensionId] ?? {}), incognito: true };
+    writeFileSync(prefsFile, JSON.stringify(prefs));
+    ext = await launchExtension({ extensionDir: e2e.testBuild, executablePath: e2e.chromium!, hostMap: [HOST], userDataDir });
+    ext.context.setDefaultTimeout(15_000);
+  });
+  afterAll(async () => {
+    await ext?.close();
+    await server?.close();
+  });
+
+  const opsCount = async () => {
+    const page = await openExtensionPage(ext, 'popup.html');
+    const n = await page.evaluate(
+      () =>
+        new Promise<number>((resolve, reject) => {
+          const open = indexedDB.open('tend');
+          open.onerror = () => reject(open.error);
+          open.onsuccess = () => {
+            const db = open.result;
+            const req = db.transaction('ops').objectStore('ops').count();
+            req.onsuccess = () => {
+              resolve(req.result);
+              db.close();
+            };
+          };
+        }),
+    );
+    await page.close();
+    return n;
+  };
+
+  it('mounts overlays in an incognito window but records nothing there', async () => {
+    const url = server.url('/t/rotating-api-keys-without-downtime/4821', HOST);
+    const before = await opsCount();
+    const sw = ext.serviceWorker;
+    const tabId = await sw.evaluate(async (u) => {
+      const chrome = (globalThis as unknown as { chrome: Chrome }).chrome;
+      const win = await chrome.windows.create({ incognito: true, url: u });
+      return win.tabs![0]!.id;
+    }, url);
+    // The content script runs there: overlays appear.
+    await expect
+      .poll(
+        () =>
+          sw.evaluate(async (id) => {
+            const chrome = (globalThis as unknown as { chrome: Chrome }).chrome;
+            const tab = await chrome.tabs.get(id);
+            if (tab.status !== 'complete') return -1;
+            const [r] = await chrome.scripting.executeScript({ target: { tabId: id }, func: () => document.querySelectorAll('tend-overlay').length });
+            return r?.result as number;
+          }, tabId),
+        { timeout: 15_000 },
+      )
+      .toBeGreaterThan(3);
+    expect(await sw.evaluate(async (id) => (await (globalThis as unknown as { chrome: Chrome }).chrome.tabs.get(id)).incognito, tabId)).toBe(true);
+    // Give the page time to report what it saw; nothing may be stored.
+    await new Promise((r) => setTimeout(r, 1_500));
+    expect(await opsCount()).toBe(before);
+
+    // The same page in a normal window is recorded (the observation and the viewer's handle).
+    const page = await ext.context.newPage();
+    await page.goto(url);
+    await page.locator('tend-overlay[data-tend-kind="thread"]').waitFor();
+    await expect.poll(opsCount, { timeout: 10_000 }).toBeGreaterThan(before);
+    await page.close();
+  });
+});
