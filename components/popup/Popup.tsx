@@ -30,6 +30,9 @@ export interface PopupProps {
   onClaimAction: (claim: MyClaim, action: ClaimAction) => void;
   onSetName: () => void;
   onRetry: () => void;
+  /** Whether recording what I see is paused; null while unknown. */
+  paused?: boolean | null;
+  onTogglePaused?: () => void;
 }
 
 /** The popup's view: header, this site, my claims elsewhere, recognition. */
@@ -115,6 +118,16 @@ export function Popup(props: PopupProps) {
             <RecognitionList items={ready.given} kind="given" now={now} label={t('givenHeading')} empty={t('givenEmpty')} />
           </section>
         </>
+      )}
+
+      {props.paused !== null && props.paused !== undefined && (
+        <footer class="card footer">
+          <label class="switch">
+            <input type="checkbox" role="switch" checked={!props.paused} onChange={props.onTogglePaused} />
+            <span>{t('observeSwitch')}</span>
+          </label>
+          <p class="muted">{props.paused ? t('observePausedHint') : t('observeOnHint')}</p>
+        </footer>
       )}
     </main>
   );

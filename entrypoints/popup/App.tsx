@@ -33,6 +33,7 @@ export function App() {
   const [now, setNow] = useState(Date.now());
   const [claimBusy, setClaimBusy] = useState<ReadonlySet<string>>(new Set());
   const [claimError, setClaimError] = useState<string | null>(null);
+  const [paused, setPaused] = useState<boolean | null>(null);
 
   const tabId = useRef<number | null>(null);
   const siteId = useRef<string | null>(null);
@@ -84,6 +85,22 @@ export function App() {
       }
     })();
   }, [applyStatus, t]);
+
+  // Whether observing is paused (kept by the background).
+  useEffect(() => {
+    void request({ type: 'me.get' }).then((r) => r.ok && setPaused(r.value.paused));
+  }, []);
+
+  const onTogglePaused = () => {
+    const next = !paused;
+    setPaused(next);
+    void request({ type: 'settings.setPaused', paused: next }).then((r) => {
+      if (!r.ok) {
+        setPaused(!next);
+        setClaimError(r.error);
+      }
+    });
+  };
 
   // Live: re-read whenever the background stores a change; keep "time left" current.
   useEffect(() => {
@@ -160,6 +177,8 @@ export function App() {
       onDisable={onDisable}
       onClaimAction={(c, a) => void onClaimAction(c, a)}
       onSetName={onSetName}
+      paused={paused}
+      onTogglePaused={onTogglePaused}
       onRetry={() => {
         setSummary({ kind: 'loading' });
         void reload();

@@ -1,7 +1,8 @@
 /**
  * Nothing is observed in private windows: with Tend allowed in incognito (as a user would
  * allow it), a Discourse topic opened in an incognito window gets its overlays, but no
- * observation is recorded; the same topic in a normal window is recorded.
+ * observation is recorded; the same topic in a normal window is recorded. Nor while the
+ * popup's switch pauses observing.
  */
 import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
@@ -18,14 +19,17 @@ type Chrome = {
   scripting: { executeScript(o: object): Promise<{ result: unknown }[]> };
 };
 
-describe.skipIf(!e2e.chromium)('private windows', () => {
+describe.skipIf(!e2e.chromium)('private windows and the pause switch', () => {
   let ext: LaunchedExtension;
   let server: FixtureServer;
 
   beforeAll(async () => {
     server = await serveFixtures({
       root: FIXTURES,
-      routes: { '/t/rotating-api-keys-without-downtime/4821': readFileSync(path.join(FIXTURES, 'topic.html'), 'utf8') },
+      routes: {
+        '/t/rotating-api-keys-without-downtime/4821': readFileSync(path.join(FIXTURES, 'topic.html'), 'utf8'),
+        '/latest': readFileSync(path.join(FIXTURES, 'latest.html'), 'utf8'),
+      },
     });
     // First launch learns the extension id; then "Allow in Incognito" is set as the
     // extensions page would set it, and the same profile is launched again.
@@ -101,5 +105,25 @@ describe.skipIf(!e2e.chromium)('private windows', () => {
     await page.locator('tend-overlay[data-tend-kind="thread"]').waitFor();
     await expect.poll(opsCount, { timeout: 10_000 }).toBeGreaterThan(before);
     await page.close();
+  });
+
+  it('records nothing while paused from the popup, and records again once resumed', async () => {
+    const popup = await openExtensionPage(ext, 'popup.html');
+    const toggle = popup.getByRole('switch', { name: /Add topics I visit/ });
+    await expect.poll(() => toggle.isChecked()).toBe(true);
+    await toggle.click();
+    await expect.poll(() => popup.getByText(/Paused: topics you visit/).count()).toBe(1);
+    const before = await opsCount();
+    const list = await ext.context.newPage();
+    await list.goto(server.url('/latest', HOST));
+    await list.locator('tend-overlay[data-tend-kind="thread-row"]').first().waitFor();
+    await new Promise((r) => setTimeout(r, 1_500));
+    expect(await opsCount()).toBe(before);
+    await toggle.click();
+    await expect.poll(() => toggle.isChecked()).toBe(true);
+    await list.reload();
+    await expect.poll(opsCount, { timeout: 10_000 }).toBeGreaterThan(before);
+    await list.close();
+    await popup.close();
   });
 });
