@@ -365,8 +365,12 @@ export class TeamStore {
   }
 
   /** The heart of it: judges items in order inside a transaction and writes the accepted ones. */
-  private async commitOps(t: Kysely<DB>, teamId: string, items: readonly Item[], now: number): Promise<{ acks: Ack[]; rows: OpRow[] }> {
+  private async commitOps(t: Kysely<DB>, teamId: string, items: readonly Item[], asked: number): Promise<{ acks: Ack[]; rows: OpRow[] }> {
     const team = await this.lockTeam(t, teamId);
+    // Authority time, judged under the team's lock and never before the last accepted op's,
+    // so leases are judged in sequence order even across instances whose clocks differ a little.
+    const last = await t.selectFrom('ops').select('at').where('team_id', '=', teamId).orderBy('seq', 'desc').limit(1).executeTakeFirst();
+    const now = Math.max(asked, this.now(), last ? Number(last.at) : 0);
     const ops = items.flatMap((i) => (i.kind === 'op' ? [i.op] : []));
     const ids = [...new Set(ops.map((o) => o.id))];
     const actors = [...new Set(ops.map((o) => o.actor))];

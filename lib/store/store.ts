@@ -307,7 +307,9 @@ export class TendStore {
         unknown,
         PersonRecord[],
       ];
-      const rules = rulesOf(people, Boolean(team), settings);
+      // The authority already judged these ops (a manager's handoff, say): fold them as
+      // accepted even if this device's roster does not know that member's role yet.
+      const rules = { ...rulesOf(people, Boolean(team), settings), isManager: () => true };
       const changes = await this.applyIn(tx, ops, rules, me?.id ?? '');
       if (options.cursor !== undefined) await meta.put(options.cursor, 'cursor');
       return changes;

@@ -137,6 +137,23 @@ describe('sync client against the server', () => {
     expect(ann.client.live).toBe(true);
   });
 
+  it('folds a manager’s handoff the server accepted even when this device does not know the manager yet', async () => {
+    const team = newTeam();
+    const ann = await device(server, team, 'Ann', 'manager');
+    const bob = await device(server, team, 'Bob');
+    const cat = await device(server, team, 'Cat');
+    const t = thread('handoff');
+    await bob.store.act({ type: 'claim', thread: t });
+    await bob.client.pushOnce();
+    // Cat's roster is stale: it does not know Ann is a manager.
+    await cat.store.setPeople((await cat.store.people()).map((p) => ({ ...p, role: 'member' as const })));
+    await ann.client.pullOnce();
+    await ann.store.act({ type: 'handoff', thread: t, epoch: 1, to: cat.joined.member.id });
+    await ann.client.pushOnce();
+    await cat.client.pullOnce();
+    expect((await cat.store.claimView(threadKey(t))).claim).toMatchObject({ holder: cat.joined.member.id, epoch: 2 });
+  });
+
   it('loses nothing and duplicates nothing when the worker stops mid-push', async () => {
     const team = newTeam();
     const ann = await device(server, team, 'Ann');
