@@ -18,7 +18,7 @@ import { applyClaim, isClaimOp, postKey, threadKey, type AcceptedOp, type Claim,
 import { TendStore } from '../../lib/store';
 import { SyncClient, type SocketFactory } from '../../lib/sync';
 import type { TendServer } from '../../server/http';
-import { backendCases, call, post, serve, SITE, thread, type Backend } from './helpers';
+import { backendCases, post, serve, thread, type Backend } from './helpers';
 
 const cases = await backendCases();
 const STEPS = Number(process.env.TEND_RANDOM_STEPS ?? 260);
@@ -271,5 +271,3 @@ for (const c of cases) {
   });
 }
 
-void SITE;
-void call;
