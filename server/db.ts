@@ -20,6 +20,8 @@ export interface TeamsTable {
   lease_ms: number;
   /** Last sequence number given in this team (the per-team counter row). */
   seq: number;
+  /** Authority time of the last accepted op: never goes back. */
+  last_at: number;
   created_at: number;
 }
 
@@ -152,6 +154,35 @@ export function parseDatabaseUrl(value: string | undefined): Target {
   return { kind: 'sqlite', file: v };
 }
 
+/**
+ * Kysely prepares every query anew; better-sqlite3 statements are reusable, so keep the
+ * recently used ones by SQL text (pushes repeat the same few shapes).
+ */
+function withStatementCache(database: Database.Database): Database.Database {
+  const cache = new Map<string, Database.Statement>();
+  const prepare = database.prepare.bind(database);
+  return new Proxy(database, {
+    get(target, prop) {
+      if (prop !== 'prepare') {
+        const value = Reflect.get(target, prop, target);
+        return typeof value === 'function' ? value.bind(target) : value;
+      }
+      return (source: string) => {
+        let stmt = cache.get(source);
+        if (stmt) {
+          cache.delete(source);
+          cache.set(source, stmt);
+          return stmt;
+        }
+        stmt = prepare(source);
+        cache.set(source, stmt);
+        if (cache.size > 500) cache.delete(cache.keys().next().value!);
+        return stmt;
+      };
+    },
+  }) as Database.Database;
+}
+
 /** An open database: the query layer, its kind, and how to close it. */
 export interface Db {
   kind: Kind;
@@ -170,7 +201,8 @@ export async function openDb(target: Target, options: { poolSize?: number } = {}
     database.pragma('synchronous = NORMAL');
     database.pragma('busy_timeout = 10000');
     database.pragma('foreign_keys = ON');
-    q = new Kysely<DB>({ dialect: new SqliteDialect({ database }) });
+    database.pragma('cache_size = -65536');
+    q = new Kysely<DB>({ dialect: new SqliteDialect({ database: withStatementCache(database) }) });
   } else {
     const pool = new pg.Pool({ connectionString: target.url, max: options.poolSize ?? 10 });
     // An idle pooled connection that dies (server restart) must not crash the process.
@@ -218,6 +250,7 @@ const migrations: Record<string, Migration> = {
         .addColumn('name', 'text', (c) => c.notNull())
         .addColumn('lease_ms', 'bigint', (c) => c.notNull())
         .addColumn('seq', 'bigint', (c) => c.notNull().defaultTo(0))
+        .addColumn('last_at', 'bigint', (c) => c.notNull().defaultTo(0))
         .addColumn('created_at', 'bigint', (c) => c.notNull())
         .execute();
       await db.schema.createIndex('teams_name').on('teams').column('name').execute();
@@ -285,7 +318,6 @@ const migrations: Record<string, Migration> = {
         .addPrimaryKeyConstraint('ops_pk', ['team_id', 'seq'])
         .addUniqueConstraint('ops_id', ['team_id', 'id'])
         .execute();
-      await db.schema.createIndex('ops_actor').on('ops').columns(['team_id', 'actor']).execute();
 
       await db.schema
         .createTable('rejections')

@@ -10,12 +10,13 @@
  *     npm run server -- teams                               list teams
  */
 import { openDb, parseDatabaseUrl } from './db';
-import { startServer } from './http';
+import { startServer, type RateLimit } from './http';
 import { TeamStore } from './team-store';
 import { ApiError } from './errors';
 
 const USAGE = `usage: npm run server [-- COMMAND]
-  (no command)                               start the server (PORT=8787, HOST=127.0.0.1, DATABASE_URL)
+  (no command)                               start the server (PORT=8787, HOST=127.0.0.1, DATABASE_URL,
+                                             TEND_RATE_LIMIT=20/60 requests per second per token, or off)
   invite --role manager|member [--team NAME] print a one-time invite code (creates the team if needed)
   members [--team NAME]                      list a team's members
   revoke MEMBER_ID                           remove a member: tokens stop working, sockets close, claims are released
@@ -38,6 +39,16 @@ function flags(args: string[]): { positional: string[]; named: Map<string, strin
   return { positional, named };
 }
 
+/** `TEND_RATE_LIMIT`: unset → default (20/s, burst 60); `off`; `N` per second; `N/BURST`. */
+function rateLimitFrom(value: string | undefined): RateLimit | false | undefined {
+  if (!value) return undefined;
+  if (value === 'off' || value === '0') return false;
+  const m = /^(\d+(?:\.\d+)?)(?:\/(\d+))?$/.exec(value.trim());
+  if (!m) throw new Error(`TEND_RATE_LIMIT must be off, N or N/BURST, not ${value}`);
+  const perSecond = Number(m[1]);
+  return { perSecond, burst: m[2] ? Number(m[2]) : Math.max(1, Math.ceil(perSecond * 3)) };
+}
+
 async function admin(fn: (store: TeamStore) => Promise<void>): Promise<void> {
   const db = await openDb(parseDatabaseUrl(process.env.DATABASE_URL));
   try {
@@ -55,7 +66,13 @@ async function main(argv: string[]): Promise<number> {
     case 'start': {
       const port = Number(process.env.PORT ?? 8787);
       if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error(`PORT must be a port number, not ${process.env.PORT}`);
-      const server = await startServer({ databaseUrl: process.env.DATABASE_URL, port, host: process.env.HOST ?? '127.0.0.1' });
+      const server = await startServer({
+        databaseUrl: process.env.DATABASE_URL,
+        port,
+        host: process.env.HOST ?? '127.0.0.1',
+        rateLimit: rateLimitFrom(process.env.TEND_RATE_LIMIT),
+        poolSize: process.env.TEND_POOL_SIZE ? Number(process.env.TEND_POOL_SIZE) : undefined,
+      });
       const where = server.db.target.kind === 'sqlite' ? `SQLite ${server.db.target.file}` : 'PostgreSQL';
       console.log(`Tend server listening on ${server.url} (${where})`);
       const stop = () => {

@@ -93,6 +93,14 @@ export interface RosterEntry {
 
 type Item = { kind: 'invalid'; id: string; code: string; reason: string } | { kind: 'op'; op: Op };
 
+interface PushQueue {
+  waiting: { items: Item[]; now: number; resolve: (acks: Ack[]) => void; reject: (e: unknown) => void }[];
+  running: boolean;
+}
+
+/** Most ops judged in one group commit. */
+const MAX_GROUP_OPS = 2_000;
+
 export const sha256 = (s: string): string => createHash('sha256').update(s).digest('hex');
 const ALPHANUM = 'abcdefghijklmnopqrstuvwxyz0123456789';
 const randomId = (n = 16): string => Array.from(randomBytes(n), (b) => ALPHANUM[b % 36]).join('');
@@ -127,6 +135,7 @@ export class TeamStore {
   private lastHlc: string | null = null;
   private readonly newId = createIdGenerator();
   private listeners: ((e: StoreEvent) => void)[] = [];
+  private readonly queues = new Map<string, PushQueue>();
 
   constructor(
     readonly db: Db,
@@ -175,7 +184,7 @@ export class TeamStore {
   // ---------------------------------------------------------------------------- teams
 
   async createTeam(name: string, leaseMs = DEFAULT_LEASE_MS): Promise<Team> {
-    const team = { id: randomId(12), name, lease_ms: leaseMs, seq: 0, created_at: this.now() };
+    const team = { id: randomId(12), name, lease_ms: leaseMs, seq: 0, last_at: 0, created_at: this.now() };
     await this.db.q.insertInto('teams').values(team).execute();
     return { id: team.id, name, leaseMs };
   }
@@ -349,19 +358,62 @@ export class TeamStore {
     if (!items.some((i) => i.kind === 'op')) {
       return items.map((i) => (i.kind === 'invalid' ? { id: i.id, ok: false, code: i.code, reason: i.reason } : (undefined as never)));
     }
-    const { acks, rows } = await transaction(this.db, (t) => this.commitOps(t, auth.member.teamId, items, now));
-    if (rows.length) this.emit({ type: 'ops', teamId: auth.member.teamId, seq: rows.at(-1)!.seq, rows });
-    return acks;
+    return this.enqueue(auth.member.teamId, items, now);
+  }
+
+  /**
+   * Group commit: pushes to one team that arrive while its transaction runs wait and then
+   * go together in the next one, judged in arrival order, so the team's lock and the
+   * commit are paid once per group rather than once per push.
+   */
+  private enqueue(teamId: string, items: Item[], now: number): Promise<Ack[]> {
+    return new Promise<Ack[]>((resolve, reject) => {
+      let queue = this.queues.get(teamId);
+      if (!queue) this.queues.set(teamId, (queue = { waiting: [], running: false }));
+      queue.waiting.push({ items, now, resolve, reject });
+      if (!queue.running) void this.drain(teamId, queue);
+    });
+  }
+
+  private async drain(teamId: string, queue: PushQueue): Promise<void> {
+    queue.running = true;
+    try {
+      while (queue.waiting.length) {
+        const group: PushQueue['waiting'] = [];
+        let size = 0;
+        while (queue.waiting.length && (group.length === 0 || size + queue.waiting[0]!.items.length <= MAX_GROUP_OPS)) {
+          const next = queue.waiting.shift()!;
+          size += next.items.length;
+          group.push(next);
+        }
+        try {
+          const all = group.flatMap((g) => g.items);
+          const now = Math.max(...group.map((g) => g.now));
+          const { acks, rows } = await transaction(this.db, (t) => this.commitOps(t, teamId, all, now));
+          if (rows.length) this.emit({ type: 'ops', teamId, seq: rows.at(-1)!.seq, rows });
+          let at = 0;
+          for (const g of group) {
+            g.resolve(acks.slice(at, at + g.items.length));
+            at += g.items.length;
+          }
+        } catch (e) {
+          for (const g of group) g.reject(e);
+        }
+      }
+    } finally {
+      queue.running = false;
+      if (this.queues.get(teamId) === queue && !queue.waiting.length) this.queues.delete(teamId);
+    }
   }
 
   /** Locks the team's counter row for this transaction and reads it. */
-  private async lockTeam(t: Kysely<DB>, teamId: string): Promise<{ seq: number; leaseMs: number }> {
+  private async lockTeam(t: Kysely<DB>, teamId: string): Promise<{ seq: number; leaseMs: number; lastAt: number }> {
     const row =
       this.db.kind === 'postgres'
-        ? await t.updateTable('teams').set({ seq: sql`seq` }).where('id', '=', teamId).returning(['seq', 'lease_ms']).executeTakeFirst()
-        : await t.selectFrom('teams').select(['seq', 'lease_ms']).where('id', '=', teamId).executeTakeFirst();
+        ? await t.updateTable('teams').set({ seq: sql`seq` }).where('id', '=', teamId).returning(['seq', 'lease_ms', 'last_at']).executeTakeFirst()
+        : await t.selectFrom('teams').select(['seq', 'lease_ms', 'last_at']).where('id', '=', teamId).executeTakeFirst();
     if (!row) throw new ApiError(404, 'no such team', 'not-found');
-    return { seq: Number(row.seq), leaseMs: Number(row.lease_ms) };
+    return { seq: Number(row.seq), leaseMs: Number(row.lease_ms), lastAt: Number(row.last_at) };
   }
 
   /** The heart of it: judges items in order inside a transaction and writes the accepted ones. */
@@ -369,8 +421,7 @@ export class TeamStore {
     const team = await this.lockTeam(t, teamId);
     // Authority time, judged under the team's lock and never before the last accepted op's,
     // so leases are judged in sequence order even across instances whose clocks differ a little.
-    const last = await t.selectFrom('ops').select('at').where('team_id', '=', teamId).orderBy('seq', 'desc').limit(1).executeTakeFirst();
-    const now = Math.max(asked, this.now(), last ? Number(last.at) : 0);
+    const now = Math.max(asked, this.now(), team.lastAt);
     const ops = items.flatMap((i) => (i.kind === 'op' ? [i.op] : []));
     const ids = [...new Set(ops.map((o) => o.id))];
     const actors = [...new Set(ops.map((o) => o.actor))];
@@ -562,7 +613,7 @@ export class TeamStore {
       if (list.length) await t.insertInto('handles').values(list.map((h) => ({ team_id: teamId, handle_key: h.key, site: h.site, handle: h.handle, member_id: id }))).execute();
     }
     if (seq !== team.seq) {
-      await t.updateTable('teams').set({ seq }).where('id', '=', teamId).execute();
+      await t.updateTable('teams').set({ seq, last_at: now }).where('id', '=', teamId).execute();
       await this.notifyInTx(t, { type: 'ops', teamId, seq });
     }
     return { acks, rows: rows.map((r) => ({ seq: r.seq, body: r.body })) };
