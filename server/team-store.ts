@@ -43,6 +43,8 @@ export const INVITE_TTL_MS = 7 * 24 * 3_600_000;
 export const DEVICE_INVITE_TTL_MS = 15 * 60_000;
 /** How long a live ticket is good for. */
 export const TICKET_TTL_MS = 30_000;
+/** How long a refusal is remembered for repeated pushes (compaction forgets older ones). */
+export const REJECTION_TTL_MS = 30 * 24 * 3_600_000;
 /** Name shown for a member whose data was erased. */
 export const ERASED_NAME = 'Former member';
 /** The node name in clocks of ops the server writes itself. */
@@ -788,6 +790,8 @@ export class TeamStore {
       for (const part of chunk(drop, 500)) await t.deleteFrom('ops').where('team_id', '=', teamId).where('seq', 'in', part).execute();
       await t.deleteFrom('tickets').where('expires_at', '<', now).execute();
       await t.deleteFrom('invites').where('expires_at', '<', now - INVITE_TTL_MS).execute();
+      // Refusals are remembered so a repeated push gets the same answer; a month is plenty.
+      await t.deleteFrom('rejections').where('team_id', '=', teamId).where('at', '<', now - REJECTION_TTL_MS).execute();
       const left = await t.selectFrom('ops').select((eb) => eb.fn.countAll<number>().as('n')).where('team_id', '=', teamId).executeTakeFirst();
       return { dropped: drop.length, kept: Number(left?.n ?? 0) };
     });

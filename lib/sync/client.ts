@@ -275,7 +275,9 @@ export class SyncClient {
       handles: m.handles,
       handleKeys: m.handles.map((h) => handleKey(h.site, h.handle)),
     }));
-    await this.store.setPeople(people);
+    const known = new Map((await this.store.people()).map((p) => [p.id, JSON.stringify(p)]));
+    const changed = people.filter((p) => known.get(p.id) !== JSON.stringify(p));
+    if (changed.length) await this.store.setPeople(changed);
     const settings = await this.store.settings();
     if (settings.leaseMs !== r.team.leaseMs) await this.store.setMeta('settings', { leaseMs: r.team.leaseMs });
     if (r.team.name !== link.teamName || r.me.role !== link.role) {
@@ -283,7 +285,7 @@ export class SyncClient {
       await this.store.setMeta('team', next);
       this.link = next;
     }
-    this.deps.notify?.({ posts: new Set(), threads: new Set(), people: new Set(people.map((p) => p.id)), mine: false });
+    if (changed.length) this.deps.notify?.({ posts: new Set(), threads: new Set(), people: new Set(changed.map((p) => p.id)), mine: false });
   }
 
   // ---------------------------------------------------------------------------- status
