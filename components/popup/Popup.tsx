@@ -6,6 +6,7 @@
 import type { SiteStatus } from '../../lib/messaging/protocol';
 import type { MyClaim } from '../../lib/store';
 import { useT } from '../i18n';
+import { describeSync, type TeamStatus } from '../options/TeamSettings';
 import { Logo } from './Logo';
 import type { ClaimAction } from './ClaimList';
 import { ClaimList } from './ClaimList';
@@ -30,6 +31,9 @@ export interface PopupProps {
   onClaimAction: (claim: MyClaim, action: ClaimAction) => void;
   onSetName: () => void;
   onRetry: () => void;
+  /** Team sync, when known. */
+  sync?: TeamStatus | null;
+  onOpenSettings?: () => void;
   /** Whether recording what I see is paused; null while unknown. */
   paused?: boolean | null;
   onTogglePaused?: () => void;
@@ -61,6 +65,15 @@ export function Popup(props: PopupProps) {
           </button>
         ) : null}
       </header>
+
+      {props.sync && (
+        <p class={`sync-line ${props.sync.state === 'error' ? 'error' : 'muted'}`} role="status">
+          {describeSync(t, props.sync, now)}{' '}
+          <button type="button" class="btn link" onClick={props.onOpenSettings}>
+            {t('openSettings')}
+          </button>
+        </p>
+      )}
 
       <SiteCard
         status={site.status}
@@ -94,6 +107,19 @@ export function Popup(props: PopupProps) {
             {t('retry')}
           </button>
         </div>
+      )}
+
+      {ready && ready.rejected.length > 0 && (
+        <section class="card" aria-labelledby="rejected-heading">
+          <h2 id="rejected-heading">{t('rejectedHeading')}</h2>
+          <ul class="rejected">
+            {ready.rejected.map((r) => (
+              <li key={r.id} class="error">
+                {r.reason}
+              </li>
+            ))}
+          </ul>
+        </section>
       )}
 
       {ready && (

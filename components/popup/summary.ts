@@ -39,6 +39,8 @@ export interface PopupSummary {
   claims: MyClaim[];
   received: RecognitionItem[];
   given: RecognitionItem[];
+  /** My actions the team server refused lately (last day), newest first. */
+  rejected: { id: string; reason: string; at: number }[];
 }
 
 /** How many recognition items of each kind the popup shows. */
@@ -47,7 +49,12 @@ export const RECOGNITION_LIMIT = 5;
 /** Reads the popup's data for the current site (`null` when the tab is not a web page). */
 export async function loadSummary(reader: SummaryReader, site: string | null, now: number = Date.now()): Promise<PopupSummary> {
   const me = await reader.getMeta<Me>('me');
-  if (!me) return { me: null, counts: site ? await reader.siteCounts(site, now) : null, claims: [], received: [], given: [] };
+  if (!me) return { me: null, counts: site ? await reader.siteCounts(site, now) : null, claims: [], received: [], given: [], rejected: [] };
+  const rejections = (await reader.getMeta<{ op: { id: string }; reason: string; at: number }[]>('rejections')) ?? [];
+  const rejected = rejections
+    .filter((r) => now - r.at < 24 * 3_600_000)
+    .slice(0, 3)
+    .map((r) => ({ id: r.op.id, reason: r.reason, at: r.at }));
   const [counts, claims, person, people, given] = await Promise.all([
     site ? reader.siteCounts(site, now) : Promise.resolve(null),
     reader.myActiveClaims(now),
@@ -84,6 +91,7 @@ export async function loadSummary(reader: SummaryReader, site: string | null, no
     claims,
     received: received.map((e) => item(e, names.get(e.actor) || '')),
     given: given.map((e) => item(e, e.author)),
+    rejected,
   };
 }
 

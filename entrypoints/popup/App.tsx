@@ -34,6 +34,7 @@ export function App() {
   const [claimBusy, setClaimBusy] = useState<ReadonlySet<string>>(new Set());
   const [claimError, setClaimError] = useState<string | null>(null);
   const [paused, setPaused] = useState<boolean | null>(null);
+  const [sync, setSync] = useState<PopupProps['sync']>(null);
 
   const tabId = useRef<number | null>(null);
   const siteId = useRef<string | null>(null);
@@ -86,10 +87,12 @@ export function App() {
     })();
   }, [applyStatus, t]);
 
-  // Whether observing is paused (kept by the background).
+  // Whether observing is paused (kept by the background), and where team sync stands.
+  const readSync = useCallback(() => void request({ type: 'sync.status' }).then((r) => r.ok && setSync(r.value)), []);
   useEffect(() => {
     void request({ type: 'me.get' }).then((r) => r.ok && setPaused(r.value.paused));
-  }, []);
+    readSync();
+  }, [readSync]);
 
   const onTogglePaused = () => {
     const next = !paused;
@@ -108,7 +111,10 @@ export function App() {
     const sub = subscribe((push) => {
       if (push.type !== 'changed') return;
       clearTimeout(timer);
-      timer = setTimeout(() => void reload(), 50);
+      timer = setTimeout(() => {
+        void reload();
+        readSync();
+      }, 50);
     });
     sub.watch({ posts: [], threads: [], mine: true });
     const tick = setInterval(() => setNow(Date.now()), 30_000);
@@ -178,6 +184,8 @@ export function App() {
       onClaimAction={(c, a) => void onClaimAction(c, a)}
       onSetName={onSetName}
       paused={paused}
+      sync={sync}
+      onOpenSettings={() => void browser.runtime.openOptionsPage().then(() => window.close())}
       onTogglePaused={onTogglePaused}
       onRetry={() => {
         setSummary({ kind: 'loading' });

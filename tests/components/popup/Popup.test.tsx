@@ -29,6 +29,7 @@ const summary = (over: Partial<PopupSummary> = {}): PopupSummary => ({
   me: { id: 'me1', name: 'Ada' },
   counts: { unclaimed: 3, claimed: 1, answered: 2, resolved: 4 },
   claims: [],
+  rejected: [],
   received: [],
   given: [],
   ...over,
@@ -146,6 +147,26 @@ describe('popup', () => {
     expect(given.textContent).toContain('3 d ago');
     // A stored URL that is not http(s) is not a link.
     expect(given.querySelector('a')).toBeNull();
+  });
+
+  it('shows where team sync stands, with a way to the settings', () => {
+    const onOpenSettings = vi.fn();
+    show({ sync: { state: 'synced', lastSyncAt: NOW - 5_000 }, onOpenSettings });
+    expect(text()).toContain('Synced 5 s ago');
+    act(() => button('Settings').click());
+    expect(onOpenSettings).toHaveBeenCalled();
+    render(null, root);
+    show({ sync: { state: 'offline', lastSyncAt: NOW - 60_000 } });
+    expect(text()).toContain('Offline: your changes are kept');
+    render(null, root);
+    show({ sync: { state: 'error', lastSyncAt: null, error: 'update Tend' } });
+    expect(root.querySelector('.sync-line')!.textContent).toContain('Sync error: update Tend');
+  });
+
+  it('shows actions the team refused, with the reason', () => {
+    show({ summary: { kind: 'ready', summary: summary({ rejected: [{ id: 'op1', reason: 'Sam claimed this first', at: NOW - 1_000 }] }) } });
+    expect(text()).toContain('Not accepted by the team');
+    expect(text()).toContain('Sam claimed this first');
   });
 
   it('offers to set a name while it is empty', () => {
