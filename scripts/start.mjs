@@ -76,7 +76,6 @@ const about = invite.stderr.trim(); // one-time manager invite to team "…", va
 const chrome = path.join(root, '.output', 'chrome-mv3');
 const firefox = path.join(root, '.output', 'firefox-mv3');
 const loopback = /^https?:\/\/(127\.\d+\.\d+\.\d+|localhost|\[::1\])(:\d+)?$/.test(listening.url);
-const join = `chrome.runtime.sendMessage({ tend: 1, request: { type: 'sync.join', server: '${listening.url}', code: '${code}', name: 'Your name' } }).then(console.log)`;
 
 console.log(`
 Tend is built, and its team server is running.
@@ -102,14 +101,11 @@ ${
 `
 }
 Join the team
-  Tend has no join screen yet: join from the developer console of one of Tend's own pages.
-  1. Open Tend's popup page in a tab: chrome-extension://EXTENSION_ID/popup.html (the ID is on
-     chrome://extensions; in Firefox, moz-extension://UUID/popup.html with the UUID from
-     about:debugging).
-  2. Open the developer tools on that tab (F12), go to Console and run, with your name:
-       ${join}
-     It answers { ok: true, value: { member, team } }; from then on your claims and thanks
-     go to the team, and teammates' show up on the pages you visit.
+  Open Tend's popup, click "Settings", and enter
+    server address  ${listening.url}
+    invite code     ${code}
+  with your display name, then "Join the team" (the browser asks for access to the server).
+  From then on your claims and thanks go to the team, and teammates' show up on the pages you visit.
   Each code works once. More invites, teammates and removing someone:
     npm run server -- invite --role member${team.length ? ` --team "${team[1]}"` : ''}
     npm run server -- members
