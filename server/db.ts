@@ -202,6 +202,7 @@ export async function openDb(target: Target, options: { poolSize?: number } = {}
     database.pragma('busy_timeout = 10000');
     database.pragma('foreign_keys = ON');
     database.pragma('cache_size = -65536');
+    database.pragma('wal_autocheckpoint = 10000');
     q = new Kysely<DB>({ dialect: new SqliteDialect({ database: withStatementCache(database) }) });
   } else {
     const pool = new pg.Pool({ connectionString: target.url, max: options.poolSize ?? 10 });
