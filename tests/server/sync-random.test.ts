@@ -8,6 +8,7 @@
  * op made was either accepted or refused with a reason (nothing lost), and no thread ever
  * had two holders.
  *
+ * Bounded: at most 260 random steps and 12 s of them (the test times out at 30 s).
  * Reproduce a run with TEND_SEED=<seed> (printed on failure).
  */
 import 'fake-indexeddb/auto';
@@ -154,7 +155,7 @@ for (const c of cases) {
         };
 
         let restarted = false;
-        for (let step = 0; step < STEPS && Date.now() - started < 18_000; step++) {
+        for (let step = 0; step < STEPS && Date.now() - started < 12_000; step++) {
           const d = pick(devices);
           const r = rnd();
           if (r < 0.6) await act(d);
@@ -262,7 +263,6 @@ for (const c of cases) {
           console.log(`[tend] seed ${seed}: ${made} ops made, ${log.length} in the log (${claimOps} claim ops), ${refusedTotal} refused, ${Date.now() - started} ms`);
         }
         expect(made).toBeGreaterThan(40);
-        expect(Date.now() - started).toBeLessThan(30_000);
       } catch (e) {
         console.error(`[tend] randomised sync failed with TEND_SEED=${seed}`);
         throw e;
