@@ -154,6 +154,41 @@ describe('sync client against the server', () => {
     expect((await cat.store.claimView(threadKey(t))).claim).toMatchObject({ holder: cat.joined.member.id, epoch: 2 });
   });
 
+  it('after an erasure and compaction, a new device’s views equal an old device’s', async () => {
+    const team = newTeam();
+    const ann = await device(server, team, 'Ann', 'manager');
+    const bob = await device(server, team, 'Bob');
+    const posts = [post('erase', '1'), post('erase', '2')];
+    const threads = [thread('erase'), thread('erase-2')];
+    await bob.store.act({ type: 'member', handles: [{ site: SITE, handle: 'bobby' }] });
+    await bob.store.act({ type: 'endorse', post: posts[0]!, author: 'dora', viewer: null, note: 'PRIVATE NOTE' });
+    await bob.store.act({ type: 'endorse', post: posts[1]!, author: 'eve', viewer: null, note: 'another' });
+    await bob.store.act({ type: 'observe', thread: threads[0]!, fields: { title: 'Build fails', replies: 3 } });
+    await bob.store.act({ type: 'claim', thread: threads[1]! });
+    await bob.client.pushOnce();
+    await ann.store.act({ type: 'endorse', post: posts[0]!, author: 'dora', viewer: null, note: 'Ann agrees' });
+    await ann.client.syncNow();
+    // Bob asks for his data to be erased.
+    const bobToken = (await bob.store.getMeta<any>('team')).token;
+    expect((await call(server, 'DELETE', `/v1/members/${bob.joined.member.id}/data`, { token: bobToken })).status).toBe(200);
+    await ann.client.syncNow();
+    await ann.client.refreshTeam();
+    const cat = await device(server, team, 'Cat');
+    await ann.client.pullOnce();
+    await ann.client.refreshTeam();
+    const view = async (store: TendStore) => ({
+      posts: Object.fromEntries([...(await store.endorsementsOfMany(posts))].map(([k, list]) => [k, list.map(({ actor, name, note }) => ({ actor, name, note }))])),
+      threads: Object.fromEntries([...(await store.threadViews(threads.map(threadKey)))].map(([k, v]) => [k, { claim: v.claim ?? null, observation: v.record?.observation ?? null }])),
+      people: (await store.people()).filter((p) => p.id !== cat.joined.member.id).sort((x, y) => x.id.localeCompare(y.id)),
+    });
+    const oldView = await view(ann.store);
+    expect(await view(cat.store)).toEqual(oldView);
+    expect(JSON.stringify(oldView)).not.toMatch(/PRIVATE NOTE|bobby/);
+    expect(oldView.posts[postKey(posts[0]!)]).toEqual([{ actor: ann.joined.member.id, name: 'Ann', note: 'Ann agrees' }]);
+    expect(oldView.threads[threadKey(threads[1]!)]!.claim).toMatchObject({ status: 'released' });
+    expect(oldView.people.find((p) => p.id === bob.joined.member.id)).toMatchObject({ name: 'Former member', handles: [] });
+  });
+
   it('loses nothing and duplicates nothing when the worker stops mid-push', async () => {
     const team = newTeam();
     const ann = await device(server, team, 'Ann');
