@@ -3,10 +3,12 @@
  * server on a loopback port: four devices endorse, retract, claim, renew, release, resolve,
  * hand off and observe at random, while their network drops requests before and after the
  * server commits them, duplicates and replays pushes out of order, goes offline, and the
- * worker restarts mid-push; the server restarts on the same database once. At the end
- * every device's views equal the server's state, every op was applied exactly once, every
- * op made was either accepted or refused with a reason (nothing lost), and no thread ever
- * had two holders.
+ * worker restarts mid-push; the server restarts on the same database once and its log is
+ * compacted while devices are part-way through it; a fifth device joins at the end and
+ * folds the compacted log from zero. At the end every device's views equal the server's
+ * state, every op was applied exactly once (each device holds every op of the log, plus
+ * only superseded ones compaction dropped), every op made was either accepted or refused
+ * with a reason (nothing lost), and no thread ever had two holders.
  *
  * Bounded: at most 260 random steps and 12 s of them (the test times out at 30 s).
  * Reproduce a run with TEND_SEED=<seed> (printed on failure).
@@ -155,6 +157,7 @@ for (const c of cases) {
         };
 
         let restarted = false;
+        let compacted = false;
         for (let step = 0; step < STEPS && Date.now() - started < 12_000; step++) {
           const d = pick(devices);
           const r = rnd();
@@ -171,6 +174,10 @@ for (const c of cases) {
             // A stale push arrives late, out of order.
             const { url, init } = replays.splice(Math.floor(rnd() * replays.length), 1)[0]!;
             track(fetch(url.replace(/:\d+\//, `:${port}/`), init));
+          } else if (!compacted && step > STEPS / 3) {
+            // The log is compacted while devices are part-way through it.
+            compacted = true;
+            await server.store.compact(team.id);
           } else if (!restarted && step > STEPS / 2) {
             restarted = true;
             await server.close();
@@ -199,6 +206,17 @@ for (const c of cases) {
         }
         await Promise.all(pending);
         for (const d of devices) await d.client.pullOnce();
+        await server.store.compact(team.id);
+        // A device that joins now folds the compacted log from zero.
+        {
+          const dbName = `tend-random-${process.pid}-${++dbCounter}`;
+          const store = await TendStore.open({ name: dbName });
+          await store.me();
+          const late: Device = { name: 'Eve', dbName, store, client: new SyncClient({ store }), memberId: '', online: true, made: new Set() };
+          late.memberId = (await late.client.join(server.url, (await server.store.createInvite(team.id, 'member')).code, 'Eve')).member.id;
+          devices.push(late);
+        }
+        for (const d of devices) await d.client.pullOnce();
         for (const d of devices) d.client.close();
 
         // ---- the server's log
@@ -207,6 +225,7 @@ for (const c of cases) {
         const log = (await server.store.readOps(team.id, 0, 1_000_000)).map((r) => JSON.parse(r.body) as AcceptedOp);
         const ids = new Set(log.map((o) => o.id));
         expect(ids.size).toBe(log.length);
+        const accepted = new Set(ids);
         log.forEach((o, i) => i && expect(o.seq).toBeGreaterThan(log[i - 1]!.seq));
         // Never two holders: replaying the log, every accepted claim op was valid when accepted.
         const managers = new Set(manager.filter((m) => m.role === 'manager').map((m) => m.id));
@@ -238,9 +257,17 @@ for (const c of cases) {
           const idb = await openDB(d.dbName);
           const stored = (await idb.getAll('ops')) as AcceptedOp[];
           idb.close();
-          expect(stored.length, `${d.name}'s op count`).toBe(log.length);
           const bySeq = new Map(stored.map((o) => [o.seq, o]));
-          for (const o of log) expect(bySeq.get(o.seq), `${d.name} op ${o.seq}`).toEqual(o);
+          expect(bySeq.size, `${d.name}: one op per seq`).toBe(stored.length);
+          for (const o of log) {
+            expect(bySeq.get(o.seq), `${d.name} op ${o.seq}`).toEqual(o);
+          }
+          // Ops the device has beyond the log are ones compaction dropped: superseded, never claims.
+          for (const o of stored) {
+            if (ids.has(o.id)) continue;
+            accepted.add(o.id);
+            expect(['endorse', 'retract', 'observe', 'member'], `${d.name} op ${o.seq} missing from the log`).toContain(o.type);
+          }
           expect(await d.store.getMeta('cursor')).toBe(log.at(-1)!.seq);
           // Views equal the server's state.
           const views = await d.store.threadViews(allThreadKeys);
@@ -255,7 +282,7 @@ for (const c of cases) {
           }
           // Nothing lost: every op this device made was accepted or refused with a reason.
           const refused = new Set((await d.store.rejections()).map((r) => r.op.id));
-          for (const id of d.made) expect(ids.has(id) !== refused.has(id), `${d.name}'s op ${id}: accepted xor refused`).toBe(true);
+          for (const id of d.made) expect(accepted.has(id) !== refused.has(id), `${d.name}'s op ${id}: accepted xor refused`).toBe(true);
         }
         const made = devices.reduce((n, d) => n + d.made.size, 0);
         if (process.env.TEND_RANDOM_VERBOSE) {
