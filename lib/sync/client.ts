@@ -403,10 +403,12 @@ export class SyncClient {
   private async pushRounds(): Promise<void> {
     const link = await this.team();
     if (!link) return;
+    let sent = false;
     try {
       for (let round = 0; round < 1_000; round++) {
         const batch = await this.store.outbox(this.batchSize);
         if (!batch.length) break;
+        sent = true;
         const { results } = (await this.request(link.server, link.token, 'POST', '/v1/ops', { ops: batch.map((r) => r.op) })) as {
           results: ({ id: string; ok: true; seq: number; at: number } | { id: string; ok: false; code: string; reason: string })[];
         };
@@ -418,7 +420,8 @@ export class SyncClient {
         this.timers.clearTimeout(this.retryTimer);
         this.retryTimer = null;
       }
-      await this.synced();
+      // Nothing to send says nothing about the server: only a push that got through counts.
+      if (sent) await this.synced();
     } catch (e) {
       if (e instanceof SyncError && e.retryable) this.scheduleRetry(e.retryAfterMs);
       await this.failed(e);
