@@ -66,7 +66,7 @@ export function TeamSettings(props: TeamSettingsProps) {
         <p>
           <strong>{t('teamJoined', status.team ?? '', status.server ?? '')}</strong>
         </p>
-        <p class={status.state === 'error' ? 'error' : 'muted'} role="status">
+        <p class={`sync-state ${status.state === 'error' ? 'error' : 'muted'}`}>
           {describeSync(t, status, props.now)}
         </p>
         <button type="button" class="btn" disabled={props.busy} onClick={props.onLeave}>

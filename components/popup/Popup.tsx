@@ -67,7 +67,8 @@ export function Popup(props: PopupProps) {
       </header>
 
       {props.sync && (
-        <p class={`sync-line ${props.sync.state === 'error' ? 'error' : 'muted'}`} role="status">
+        // Not a live region: "synced 5 s ago" changes too often to be announced.
+        <p class={`sync-line ${props.sync.state === 'error' ? 'error' : 'muted'}`}>
           {describeSync(t, props.sync, now)}{' '}
           <button type="button" class="btn link" onClick={props.onOpenSettings}>
             {t('openSettings')}

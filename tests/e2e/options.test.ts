@@ -50,7 +50,7 @@ describe.skipIf(!e2e.chromium)('settings: joining and leaving a team', () => {
     await page.getByLabel('Invite code').fill(code);
     await page.getByRole('button', { name: 'Join the team' }).click();
     await expect.poll(() => page.getByText(/Team Docs team on http:\/\/127\.0\.0\.1/).count(), { timeout: 10_000 }).toBe(1);
-    await expect.poll(() => page.getByRole('status').first().textContent(), { timeout: 10_000 }).toMatch(/Synced/);
+    await expect.poll(() => page.locator('.sync-state').textContent(), { timeout: 10_000 }).toMatch(/Synced/);
     await screenshot(page, 'options-joined');
 
     const popup = await openExtensionPage(ext, 'popup.html');
