@@ -311,6 +311,20 @@ export class SyncClient {
 
   private async synced(): Promise<void> {
     await this.setStatus({ state: 'synced', lastSyncAt: this.now() });
+    // The server answers again: whatever was waiting out a long backoff goes now, instead of
+    // minutes later (after a long outage the delays have grown to their maximum).
+    if (this.wantLive && !this.socket && this.reconnectTimer) {
+      this.timers.clearTimeout(this.reconnectTimer);
+      this.reconnectTimer = null;
+      this.liveFailures = 0;
+      void this.openLive();
+    }
+    if (this.retryTimer) {
+      this.timers.clearTimeout(this.retryTimer);
+      this.retryTimer = null;
+      this.pushFailures = 0;
+      this.pushOnce().catch(() => undefined);
+    }
   }
 
   private async failed(e: unknown): Promise<never> {

@@ -99,6 +99,53 @@ describe('sync client', () => {
     client.close();
   });
 
+  it('once the server answers again, stops waiting out long backoffs: pushes and reconnects at once', async () => {
+    const store = await open();
+    await store.setMeta('team', team);
+    const clock = manualTimers();
+    let up = false;
+    const fetch = vi.fn(async (url: string) => {
+      if (!up) throw new TypeError('network down');
+      if (url.endsWith('/v1/live-ticket')) return Response.json({ ticket: 't', expiresIn: 30_000 });
+      if (url.includes('/v1/ops?after=')) return Response.json({ ops: [], next: 0, more: false });
+      if (url.endsWith('/v1/ops')) return Response.json({ results: [] });
+      throw new Error(`unexpected ${url}`);
+    });
+    const sockets: string[] = [];
+    class DeadSocket implements SocketLike {
+      readyState = 0;
+      onopen: SocketLike['onopen'] = null;
+      onmessage: SocketLike['onmessage'] = null;
+      onclose: SocketLike['onclose'] = null;
+      onerror: SocketLike['onerror'] = null;
+      constructor(url: string) {
+        sockets.push(url);
+      }
+      send() {}
+      close() {}
+    }
+    const client = new SyncClient({ store, fetch: fetch as unknown as typeof globalThis.fetch, WebSocket: DeadSocket, timers: clock.timers, random: () => 1, backoff: { baseMs: 1_000, maxMs: 300_000 } });
+    await store.act({ type: 'claim', thread: { site: SITE, threadId: '1' } });
+    await expect(client.pushOnce()).rejects.toThrow();
+    client.connectLive();
+    // A long outage: both the push retry and the live reconnect back off for a long while.
+    for (let i = 0; i < 8; i++) {
+      clock.fire();
+      await new Promise((r) => setTimeout(r, 5));
+    }
+    expect(Math.max(...clock.delays())).toBeGreaterThanOrEqual(64_000);
+    const before = fetch.mock.calls.length;
+    up = true;
+    // The alarm's pull gets through: the waiting push and the live reconnect go now.
+    await client.pullOnce();
+    await new Promise((r) => setTimeout(r, 20));
+    const after = fetch.mock.calls.slice(before).map(([u]) => String(u));
+    expect(after.some((u) => u.endsWith('/v1/ops'))).toBe(true);
+    expect(after.some((u) => u.endsWith('/v1/live-ticket'))).toBe(true);
+    expect(sockets.length).toBeGreaterThan(0);
+    client.close();
+  });
+
   it('says "update Tend" when the server speaks another protocol, and does not retry by itself', async () => {
     const store = await open();
     await store.setMeta('team', team);
