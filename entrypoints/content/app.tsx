@@ -221,7 +221,7 @@ function PostOverlay({ target, page, host }: { target: PostTarget; page: PageCon
       endorsements={post?.endorsements ?? []}
       ownPost={sameHandle(viewer, target.post.author)}
       busy={busy}
-      error={error}
+      error={error ?? post?.refused ?? null}
       maxNote={MAX_NOTE_LENGTH}
       onEndorse={(note, e) =>
         void run(e, browserT('ov_thisHelped'), () =>
@@ -245,7 +245,7 @@ function ThreadOverlay({ target, page, host }: { target: ThreadTarget; page: Pag
       claim={view?.claim ?? null}
       now={now}
       busy={busy || !view}
-      error={error}
+      error={error ?? view?.refused ?? null}
       onAction={(action, e) => {
         const epoch = view?.epoch ?? 0;
         void run(e, browserT(action === 'claim' ? 'ov_claim' : action === 'resolve' ? 'ov_done' : `ov_${action}`), () =>

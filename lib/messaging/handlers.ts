@@ -7,6 +7,7 @@ import {
   isActive,
   observationDelta,
   ok,
+  postKey,
   sameHandle,
   threadKey,
   threadState,
@@ -19,6 +20,9 @@ import type { Changes, TendStore } from '../store';
 import type { SiteAccess } from '../permissions/site-access';
 import type { AnyRequest, PostState, StateSnapshot, SyncJoined, SyncStatusView, ThreadStateView } from './protocol';
 import type { Caller, Handle } from './router';
+
+/** How long the team server's refusal of my action stays shown on the post or thread. */
+export const REFUSAL_SHOWN_MS = 10 * 60_000;
 
 /** Services the handlers use besides the store. */
 export interface HandlerDeps {
@@ -39,13 +43,21 @@ export interface HandlerDeps {
 
 /** Builds the state of some posts and threads, as overlays show it. */
 export async function snapshot(store: TendStore, posts: readonly PostRef[], threads: readonly ThreadRef[], now: number): Promise<StateSnapshot> {
-  const [endorsements, views, me, people] = await Promise.all([
+  const [endorsements, views, me, people, rejections] = await Promise.all([
     posts.length ? store.endorsementsOfMany(posts) : new Map(),
     threads.length ? store.threadViews(threads.map(threadKey), now) : new Map(),
     store.me(),
     threads.length ? store.people() : [],
+    store.rejections(),
   ]);
   const names = new Map(people.map((p) => [p.id, p.name]));
+  // The team server's latest refusal of one of my actions here, shown in place for a while.
+  const refused = new Map<string, string>();
+  for (const r of rejections) {
+    if (now - r.at > REFUSAL_SHOWN_MS) continue;
+    const key = r.op.type === 'endorse' || r.op.type === 'retract' ? postKey(r.op.post) : r.op.type === 'member' ? null : threadKey(r.op.thread);
+    if (key && !refused.has(key)) refused.set(key, r.reason);
+  }
   const out: StateSnapshot = { posts: {}, threads: {} };
   for (const [key, list] of endorsements as Map<string, PostState['endorsements']>) {
     out.posts[key] = {
@@ -53,6 +65,7 @@ export async function snapshot(store: TendStore, posts: readonly PostRef[], thre
       count: list.length,
       endorsements: list.map(({ actor, name, note, pending, mine }) => ({ actor, name, note, pending, mine })),
       mine: list.some((e) => e.mine),
+      refused: refused.get(key) ?? null,
     };
   }
   for (const [key, view] of views as Awaited<ReturnType<TendStore['threadViews']>>) {
@@ -76,6 +89,7 @@ export async function snapshot(store: TendStore, posts: readonly PostRef[], thre
             }
           : null,
     };
+    thread.refused = refused.get(key) ?? null;
     out.threads[key] = thread;
   }
   return out;

@@ -97,6 +97,8 @@ export interface PostState {
   endorsements: { actor: string; name: string; note: string | null; pending: boolean; mine: boolean }[];
   /** Whether I endorse it (pending or accepted). */
   mine: boolean;
+  /** Why the team server refused my last action here, lately; null otherwise. */
+  refused?: string | null;
 }
 
 /** A thread's claim and state, as the claim control and list chips show them. */
@@ -105,6 +107,8 @@ export interface ThreadStateView {
   state: ThreadState;
   /** The claim epoch the next renew, release, resolve or handoff must carry. */
   epoch: number;
+  /** Why the team server refused my last action here, lately ("Sam claimed this first"). */
+  refused?: string | null;
   claim: null | {
     holder: string;
     holderName: string;

@@ -93,6 +93,19 @@ describe('background boundary', () => {
     expect(await store.opCount()).toBe(2);
   });
 
+  it('shows in place why the team server refused my action, for a while', async () => {
+    const { store, send } = await setup();
+    await store.setMeta('team', { server: 'https://tend.example.org', teamId: 't', memberId: 'me', token: 'x' });
+    await send({ type: 'thread.claim', thread });
+    const [queued] = await store.outbox();
+    await store.reject(queued!.op.id, 'Sam claimed this first');
+    const r = await send({ type: 'state.get', posts: [], threads: [thread] });
+    expect(r).toMatchObject({ ok: true, value: { threads: { [`${SITE} 12483`]: { state: 'unclaimed', refused: 'Sam claimed this first' } } } });
+    // Other threads are not concerned.
+    const other = await send({ type: 'state.get', posts: [], threads: [{ site: SITE, threadId: '1' }] });
+    expect(other).toMatchObject({ ok: true, value: { threads: { [`${SITE} 1`]: { refused: null } } } });
+  });
+
   it('runs a claim through claim, renew and release with epochs', async () => {
     const { send } = await setup();
     const claimed = await send({ type: 'thread.claim', thread });
