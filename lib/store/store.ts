@@ -105,6 +105,9 @@ export interface OpenOptions {
 }
 
 export class TendStore {
+  /** Closed by `close()` or for a newer version: the next use opens a new connection. */
+  private closed = false;
+
   private constructor(
     private db: IDBPDatabase<TendDB>,
     private readonly options: OpenOptions,
@@ -112,38 +115,36 @@ export class TendStore {
 
   /** Opens (creating or upgrading) the database. */
   static async open(options: OpenOptions = {}): Promise<TendStore> {
-    const store = new TendStore(await TendStore.connect(options), options);
+    const store = new TendStore(null as unknown as IDBPDatabase<TendDB>, options);
+    store.db = await store.connect();
     return store;
   }
 
-  private static async connect(options: OpenOptions): Promise<IDBPDatabase<TendDB>> {
-    let blocked = false;
-    const db = await openDB<TendDB>(options.name ?? DB_NAME, DB_VERSION, {
+  private async connect(): Promise<IDBPDatabase<TendDB>> {
+    // No `blocked` handler is needed: every Tend connection closes itself on versionchange
+    // (below), so an upgrade waits only for connections that are about to close.
+    const db = await openDB<TendDB>(this.options.name ?? DB_NAME, DB_VERSION, {
       upgrade: (db, oldVersion, newVersion, tx) => migrate(db, tx, oldVersion, newVersion ?? DB_VERSION),
-      // An older Tend page still holds the database open; it closes itself on versionchange.
-      blocked: () => {
-        blocked = true;
-      },
     });
-    void blocked;
     db.addEventListener('versionchange', () => {
       // Let a newer Tend upgrade: close now, reopen on next use.
       db.close();
-      (db as unknown as { tendClosed: boolean }).tendClosed = true;
-      options.onVersionChange?.();
+      if (this.db === db) this.closed = true;
+      this.options.onVersionChange?.();
     });
+    this.closed = false;
     return db;
   }
 
   private async handle(): Promise<IDBPDatabase<TendDB>> {
-    if ((this.db as unknown as { tendClosed?: boolean }).tendClosed) this.db = await TendStore.connect(this.options);
+    if (this.closed) this.db = await this.connect();
     return this.db;
   }
 
   /** Closes the connection. */
   close(): void {
     this.db.close();
-    (this.db as unknown as { tendClosed: boolean }).tendClosed = true;
+    this.closed = true;
   }
 
   private async write<T>(fn: (tx: Tx) => Promise<T>): Promise<T> {
