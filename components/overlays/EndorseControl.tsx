@@ -3,7 +3,7 @@
  * my own (at most 280 characters), and taking my thanks back. Disabled on my own posts.
  * Every text is rendered as text, never as HTML.
  */
-import { useEffect, useId, useRef, useState } from 'preact/hooks';
+import { useId, useLayoutEffect, useRef, useState } from 'preact/hooks';
 import { useT } from '../i18n';
 
 /** One endorsement as shown. */
@@ -40,7 +40,8 @@ export function EndorseControl(props: EndorseControlProps) {
     setOpen(false);
     buttonRef.current?.focus();
   };
-  useEffect(() => {
+  // A layout effect, so focus moves before the next keystroke can reach the page.
+  useLayoutEffect(() => {
     if (!open) return;
     // Keyboard users land in the popover: on the note field, or its first control (also
     // after sending, when the form they were in is replaced).

@@ -102,6 +102,8 @@ const shadowText = (overlay: Locator) => overlay.locator('span').first().textCon
     await endorseButton(fourth).focus();
     await page.keyboard.press('Enter');
     // The popover opens with the note field focused.
+    const note = fourth.locator('textarea');
+    expect(await note.evaluate((el) => (el.getRootNode() as ShadowRoot).activeElement === el)).toBe(true);
     await page.keyboard.type('Clear steps, thank you');
     await page.keyboard.press('Tab');
     await page.keyboard.press('Enter');
