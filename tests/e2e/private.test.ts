@@ -19,6 +19,11 @@ type Chrome = {
   scripting: { executeScript(o: object): Promise<{ result: unknown }[]> };
 };
 
+/** A step that may hang in a loaded browser (a worker call into a tab still loading) fails fast instead, so polling goes on. */
+function within<T>(ms: number, label: string, p: Promise<T>): Promise<T> {
+  return Promise.race([p, new Promise<T>((_, reject) => setTimeout(() => reject(new Error(`${label}: no answer in ${ms} ms`)), ms))]);
+}
+
 describe.skipIf(!e2e.chromium)('private windows and the pause switch', () => {
   let ext: LaunchedExtension;
   let server: FixtureServer;
@@ -75,26 +80,28 @@ describe.skipIf(!e2e.chromium)('private windows and the pause switch', () => {
     const url = server.url('/t/rotating-api-keys-without-downtime/4821', HOST);
     const before = await opsCount();
     const sw = ext.serviceWorker;
-    const tabId = await sw.evaluate(async (u) => {
+    // Wake the worker with a message first: evaluating in a stopped worker never returns.
+    await (await openExtensionPage(ext, 'popup.html')).close();
+    const tabId = await within(20_000, 'open an incognito window', sw.evaluate(async (u) => {
       const chrome = (globalThis as unknown as { chrome: Chrome }).chrome;
       const win = await chrome.windows.create({ incognito: true, url: u });
       return win.tabs![0]!.id;
-    }, url);
+    }, url));
     // The content script runs there: overlays appear.
     await expect
       .poll(
         () =>
-          sw.evaluate(async (id) => {
+          within(5_000, 'count overlays in the incognito tab', sw.evaluate(async (id) => {
             const chrome = (globalThis as unknown as { chrome: Chrome }).chrome;
             const tab = await chrome.tabs.get(id);
             if (tab.status !== 'complete') return -1;
             const [r] = await chrome.scripting.executeScript({ target: { tabId: id }, func: () => document.querySelectorAll('tend-overlay').length });
             return r?.result as number;
-          }, tabId),
-        { timeout: 15_000 },
+          }, tabId)).catch(() => -2),
+        { timeout: 30_000 },
       )
       .toBeGreaterThan(3);
-    expect(await sw.evaluate(async (id) => (await (globalThis as unknown as { chrome: Chrome }).chrome.tabs.get(id)).incognito, tabId)).toBe(true);
+    expect(await within(10_000, 'read the tab', sw.evaluate(async (id) => (await (globalThis as unknown as { chrome: Chrome }).chrome.tabs.get(id)).incognito, tabId))).toBe(true);
     // Give the page time to report what it saw; nothing may be stored.
     await new Promise((r) => setTimeout(r, 1_500));
     expect(await opsCount()).toBe(before);
