@@ -31,6 +31,7 @@ import {
 import { createHandler, route, snapshot, SubscriptionHub, type PortLike, type PortPush, type SenderLike } from '../../lib/messaging';
 import { DB_VERSION, MIGRATIONS, TendStore } from '../../lib/store';
 import type { TendDB } from '../../lib/store/schema';
+import { prng } from '../helpers/prng';
 
 // ------------------------------------------------------------------------------ data
 
@@ -64,17 +65,6 @@ const NOTES = [
   'Linked the right docs section; saved me an afternoon of guessing about the config format.',
 ];
 
-/** Deterministic PRNG (mulberry32), so every round and every run applies the same log. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 function threadRef(i: number): ThreadRef {
   const site = SITES[i % SITES.length]!;

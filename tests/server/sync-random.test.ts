@@ -22,24 +22,13 @@ import { TendStore } from '../../lib/store';
 import { SyncClient, type SocketFactory } from '../../lib/sync';
 import type { TendServer } from '../../server/http';
 import { backendCases, post, serve, thread, type Backend } from './helpers';
+import { prng } from '../helpers/prng';
 
 const cases = await backendCases();
 const STEPS = Number(process.env.TEND_RANDOM_STEPS ?? 260);
 const THREADS = ['t1', 't2', 't3', 't4', 't5'];
 const POSTS = THREADS.slice(0, 3).flatMap((t) => ['1', '2'].map((p) => post(t, p)));
 const AUTHORS = ['dora', 'eve', 'fay'];
-
-/** A small seeded PRNG (mulberry32). */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 interface Device {
   name: string;
