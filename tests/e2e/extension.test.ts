@@ -4,8 +4,10 @@
  * idle one. One browser for the whole file.
  */
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { itReal } from '../helpers/real-fixtures';
 import {
   REAL_FIXTURES_DIR,
+  REAL_FIXTURES_PRESENT,
   checkA11y,
   formatViolations,
   launchExtension,
@@ -29,7 +31,7 @@ describe.skipIf(!e2e.chromium)('test build in Chromium', () => {
 
   beforeAll(async () => {
     server = await serveFixtures({
-      root: REAL_FIXTURES_DIR,
+      ...(REAL_FIXTURES_PRESENT ? { root: REAL_FIXTURES_DIR } : {}),
       routes: { '/plain': '<!doctype html><title>plain</title><h1>plain page</h1>' },
     });
     ext = await launchExtension({
@@ -87,7 +89,7 @@ describe.skipIf(!e2e.chromium)('test build in Chromium', () => {
     expect(await serviceWorkerStatus(ext)).toBe('running');
   });
 
-  it('serves test pages over HTTPS under mapped host names, real pages without scripts', async () => {
+  itReal('serves test pages over HTTPS under mapped host names, real pages without scripts', async () => {
     const page = await ext.context.newPage();
     try {
       const plain = await page.goto(server.url('/plain', 'forum.example.test'));

@@ -18,13 +18,11 @@ export const TEST_RESULTS_DIR = path.join(REPO_ROOT, 'test-results');
 export const SCREENSHOTS_DIR = path.join(TEST_RESULTS_DIR, 'screenshots');
 
 /**
- * Real pages captured from the sites (see its MANIFEST.md). They live outside the project's
- * tree and must never run their scripts: the fixture server serves them with
- * `Content-Security-Policy: script-src 'none'`.
+ * Real pages captured from the sites live outside the project's tree (and may be absent:
+ * see tests/helpers/real-fixtures.ts). They must never run their scripts: the fixture
+ * server serves them with `Content-Security-Policy: script-src 'none'`.
  */
-export const REAL_FIXTURES_DIR = path.resolve(
-  process.env.TEND_REAL_FIXTURES ?? path.join(REPO_ROOT, '..', 'shared', 'fixtures', 'real'),
-);
+export { REAL_FIXTURES_DIR, REAL_FIXTURES_PRESENT } from '../../helpers/real-fixtures';
 
 /** Chromium to drive; `TEND_CHROMIUM` overrides the Debian package's launcher. */
 export function chromiumPath(): string | null {

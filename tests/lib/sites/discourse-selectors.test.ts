@@ -6,13 +6,12 @@ import { existsSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
 import { SEL } from '../../../lib/sites/discourse-selectors';
+import { REAL_FIXTURES_PRESENT, realPage } from '../../helpers/real-fixtures';
 import { closePages, discourseFixture, parsePage } from './load-page';
 
 const SOURCE = readFileSync(fileURLToPath(new URL('../../../lib/sites/discourse-selectors.ts', import.meta.url)), 'utf8');
 const FIXTURES = fileURLToPath(new URL('../../fixtures/discourse/', import.meta.url));
-const REAL_TOPIC = fileURLToPath(
-  new URL('../../../../shared/fixtures/real/discourse/meta-topic-12483-server-response-2020.html', import.meta.url),
-);
+const REAL_TOPIC = 'discourse/meta-topic-12483-server-response-2020.html';
 
 afterAll(closePages);
 
@@ -20,7 +19,7 @@ const docs = new Map<string, Document>();
 function fixtureDoc(name: string): Document {
   let doc = docs.get(name);
   if (!doc) {
-    const html = name === 'real' ? readFileSync(REAL_TOPIC, 'utf8') : discourseFixture(name);
+    const html = name === 'real' ? realPage(REAL_TOPIC) : discourseFixture(name);
     doc = parsePage(html, 'https://forum.example.org/');
     docs.set(name, doc);
   }
@@ -50,7 +49,7 @@ describe('Discourse selectors', () => {
       }
       expect(comment, `${key} needs a public example page`).toMatch(/META_[A-Z0-9]+/);
       const sels = alternatives(key, value);
-      const sources = [...named, ...(comment!.includes('real/') && existsSync(REAL_TOPIC) ? ['real'] : [])];
+      const sources = [...named, ...(comment!.includes('real/') && REAL_FIXTURES_PRESENT ? ['real'] : [])];
       for (const name of sources) {
         if (name !== 'real') expect(existsSync(`${FIXTURES}${name}`), `${key} names missing fixture ${name}`).toBe(true);
         const doc = fixtureDoc(name);

@@ -1,32 +1,19 @@
 /**
  * Conformance against pages as the real sites served them. The pages live outside the
- * repository (../shared/fixtures/real, see its MANIFEST.md) and are data: they are parsed
- * with scripting, file loading and navigation off, never run. When that directory is not
- * there, the suite is skipped with a message saying so.
+ * repository (see tests/helpers/real-fixtures.ts) and are data: they are parsed with
+ * scripting, file loading and navigation off, never run. Without them the suite skips with
+ * one line saying so (and fails in CI).
  */
-import { existsSync, readFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
 import { adapterFor, pageTargets, scanPage } from '../../../lib/sites';
 import { discourse } from '../../../lib/sites/discourse';
+import { describeReal, realPage as real } from '../../helpers/real-fixtures';
 import { closePages, parsePage } from './load-page';
-
-const REAL = fileURLToPath(new URL('../../../../shared/fixtures/real', import.meta.url));
-const present = existsSync(REAL);
 
 afterAll(closePages);
 
-function real(path: string): string {
-  return readFileSync(`${REAL}/${path}`, 'utf8');
-}
-
-if (!present) {
-  describe('real pages', () => {
-    it.skip(`skipped: no real pages at ${REAL} (the conformance suite runs when ../shared/fixtures/real exists next to the repository)`, () => {});
-  });
-}
-
-describe.skipIf(!present)('real Discourse page: meta.discourse.org topic 12483, server response (2020)', () => {
+describeReal('real pages', () => {
+describe('real Discourse page: meta.discourse.org topic 12483, server response (2020)', () => {
   const FILE = 'discourse/meta-topic-12483-server-response-2020.html';
   const TOPIC = 'https://meta.discourse.org/t/congratulations-most-stars-in-2013-github-octoverse/12483';
 
@@ -87,4 +74,5 @@ describe.skipIf(!present)('real Discourse page: meta.discourse.org topic 12483, 
     // Text is not page content: nothing to attach overlays to.
     expect(pageTargets(doc, new URL(TOPIC))).toEqual([]);
   });
+});
 });
