@@ -353,7 +353,7 @@ export class TeamStore {
       const parsed = parseOp(stamped);
       if (!parsed.ok) return { kind: 'invalid', id, code: /update Tend/.test(parsed.reason) ? 'version' : 'invalid', reason: parsed.reason };
       if (decodeHlc(parsed.value.hlc).ms > now + MAX_DRIFT_MS) {
-        return { kind: 'invalid', id, code: 'clock', reason: 'this device’s clock is more than 5 minutes ahead: set the right time and try again' };
+        return { kind: 'invalid', id, code: 'clock', reason: `this device’s clock is more than ${Math.round(MAX_DRIFT_MS / 60_000)} minutes ahead: set the right time and try again` };
       }
       return { kind: 'op', op: parsed.value };
     });

@@ -10,8 +10,12 @@ export interface Hlc {
   node: string;
 }
 
-/** Clock drift accepted from a remote timestamp before it is refused. */
-export const MAX_DRIFT_MS = 5 * 60_000;
+/**
+ * How far ahead of the authority's clock an op's timestamp may be. Devices' wall clocks are
+ * often minutes off (phones set by hand, laptops waking from sleep); every device follows the
+ * newest timestamp it has seen, so this bounds how far one wrong clock can drag the team's.
+ */
+export const MAX_DRIFT_MS = 60 * 60_000;
 
 /** An encoded timestamp matches this. */
 export const HLC_PATTERN = /^\d{13}:\d{5}:[A-Za-z0-9_-]{1,64}$/;

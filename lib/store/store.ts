@@ -18,6 +18,7 @@ import {
   newOpId,
   OP_VERSION,
   postKey,
+  receiveHlc,
   threadKey,
   threadState,
   tickHlc,
@@ -100,6 +101,8 @@ function randomId(length: number): string {
 /** Options for opening the database. */
 export interface OpenOptions {
   name?: string;
+  /** This device's wall clock (tests give devices skewed clocks). */
+  now?: () => number;
   /** Another context wants a newer version: this connection has been closed. */
   onVersionChange?: () => void;
 }
@@ -108,10 +111,15 @@ export class TendStore {
   /** Closed by `close()` or for a newer version: the next use opens a new connection. */
   private closed = false;
 
+  /** This device's wall clock, the default for every `now` below. */
+  private readonly now: () => number;
+
   private constructor(
     private db: IDBPDatabase<TendDB>,
     private readonly options: OpenOptions,
-  ) {}
+  ) {
+    this.now = options.now ?? Date.now;
+  }
 
   /** Opens (creating or upgrading) the database. */
   static async open(options: OpenOptions = {}): Promise<TendStore> {
@@ -225,7 +233,7 @@ export class TendStore {
    * knows (with my pending ops on top), and writes the op with its views in one transaction.
    * A refused action throws a StoreError with code `rejected` and writes nothing.
    */
-  async act(payload: Payload, now: number = Date.now()): Promise<ActResult> {
+  async act(payload: Payload, now: number = this.now()): Promise<ActResult> {
     const r = await this.actMany([payload], now);
     return { op: r.ops[0]!, pending: r.pending, changes: r.changes };
   }
@@ -234,7 +242,7 @@ export class TendStore {
    * Records several local actions in one transaction (a page visit's observations): all are
    * written, or none if any is refused.
    */
-  async actMany(payloads: readonly Payload[], now: number = Date.now()): Promise<{ ops: Op[]; pending: boolean; changes: Changes }> {
+  async actMany(payloads: readonly Payload[], now: number = this.now()): Promise<{ ops: Op[]; pending: boolean; changes: Changes }> {
     return this.write(async (tx) => {
       const meta = tx.objectStore('meta');
       // Every read the checks need, issued at once.
@@ -299,26 +307,34 @@ export class TendStore {
    * they answer and the pull cursor. Ops already stored are skipped, so a repeated pull
    * changes nothing.
    */
-  async applyAccepted(ops: readonly AcceptedOp[], options: { cursor?: number } = {}): Promise<Changes> {
+  async applyAccepted(ops: readonly AcceptedOp[], options: { cursor?: number; now?: number } = {}): Promise<Changes> {
+    const now = options.now ?? this.now();
     return this.write(async (tx) => {
       const meta = tx.objectStore('meta');
-      const [me, settings, team, people] = (await Promise.all([meta.get('me'), meta.get('settings'), meta.get('team'), tx.objectStore('people').getAll()])) as [
-        Me | undefined,
-        TeamSettings | undefined,
-        unknown,
-        PersonRecord[],
-      ];
+      const [me, settings, team, people, lastHlc] = (await Promise.all([
+        meta.get('me'),
+        meta.get('settings'),
+        meta.get('team'),
+        tx.objectStore('people').getAll(),
+        meta.get('hlc'),
+      ])) as [Me | undefined, TeamSettings | undefined, unknown, PersonRecord[], string | undefined];
       // The authority already judged these ops (a manager's handoff, say): fold them as
       // accepted even if this device's roster does not know that member's role yet.
       const rules = { ...rulesOf(people, Boolean(team), settings), isManager: () => true };
       const changes = await this.applyIn(tx, ops, rules, me?.id ?? '');
-      if (options.cursor !== undefined) await meta.put(options.cursor, 'cursor');
+      const writes: Promise<unknown>[] = [];
+      if (options.cursor !== undefined) writes.push(meta.put(options.cursor, 'cursor'));
+      // Whatever arrives moves this device's clock past it, so anything done here after
+      // seeing an op orders after that op, however wrong either device's wall clock is.
+      const merged = me ? mergeClocks(lastHlc ?? null, ops, me.node, now) : null;
+      if (merged && merged !== lastHlc) writes.push(meta.put(merged, 'hlc'));
+      await Promise.all(writes);
       return changes;
     });
   }
 
   /** The authority refused one of my pending ops: drop it and keep the reason to show. */
-  async reject(opId: string, reason: string, now: number = Date.now()): Promise<Changes> {
+  async reject(opId: string, reason: string, now: number = this.now()): Promise<Changes> {
     return this.write(async (tx) => {
       const outbox = tx.objectStore('outbox');
       const record = await outbox.get(opId);
@@ -451,7 +467,7 @@ export class TendStore {
    * op, rejection notice and the pull cursor in one transaction, then queues `carry` (my
    * own ops to send to the new team). Identity, settings and the clock are kept.
    */
-  async resetSynced(carry: readonly Op[] = [], now: number = Date.now()): Promise<void> {
+  async resetSynced(carry: readonly Op[] = [], now: number = this.now()): Promise<void> {
     await this.write(async (tx) => {
       await Promise.all((['ops', 'outbox', 'endorsements', 'claims', 'threads', 'people'] as const).map((name) => tx.objectStore(name).clear()));
       const meta = tx.objectStore('meta');
@@ -464,7 +480,7 @@ export class TendStore {
   // ---------------------------------------------------------------- reads (served from indexes)
 
   /** My live claims across sites, my pending ones on top, soonest to expire first. */
-  async myActiveClaims(now: number = Date.now()): Promise<MyClaim[]> {
+  async myActiveClaims(now: number = this.now()): Promise<MyClaim[]> {
     const db = await this.handle();
     const me = (await db.get('meta', 'me')) as Me | undefined;
     if (!me) return [];
@@ -495,7 +511,7 @@ export class TendStore {
   }
 
   /** How many known threads of a site are in each state now, from the index. */
-  async siteCounts(site: string, now: number = Date.now()): Promise<Record<ThreadState, number>> {
+  async siteCounts(site: string, now: number = this.now()): Promise<Record<ThreadState, number>> {
     const db = await this.handle();
     const index = db.transaction('threads').store.index('siteState');
     const count = (state: ThreadState, lo = 0, hi = Number.MAX_SAFE_INTEGER, openLo = false) =>
@@ -556,7 +572,7 @@ export class TendStore {
   }
 
   /** Claims (with my pending ops on top) and thread records of many threads, in one transaction. */
-  async threadViews(keys: readonly string[], now: number = Date.now()): Promise<Map<string, { claim: Claim | undefined; pending: boolean; record: ThreadRecord | undefined }>> {
+  async threadViews(keys: readonly string[], now: number = this.now()): Promise<Map<string, { claim: Claim | undefined; pending: boolean; record: ThreadRecord | undefined }>> {
     const db = await this.handle();
     const unique = [...new Set(keys)];
     const tx = db.transaction(['claims', 'threads', 'outbox', 'meta'], 'readonly');
@@ -611,7 +627,7 @@ export class TendStore {
   }
 
   /** A thread's claim with my pending ops on top. */
-  async claimView(key: string, now: number = Date.now()): Promise<{ claim: Claim | undefined; pending: boolean }> {
+  async claimView(key: string, now: number = this.now()): Promise<{ claim: Claim | undefined; pending: boolean }> {
     const view = (await this.threadViews([key], now)).get(key)!;
     return { claim: view.claim, pending: view.pending };
   }
@@ -652,6 +668,18 @@ export interface Rejection {
   op: Op;
   reason: string;
   at: number;
+}
+
+/**
+ * This device's clock after seeing `ops`. Each is judged against the authority's time when it
+ * accepted it (`at`) as well as this device's: the authority refuses clocks too far ahead of
+ * its own, so anything it accepted is followed, even from a device whose clock runs fast.
+ */
+function mergeClocks(last: string | null, ops: readonly AcceptedOp[], node: string, now: number): string | null {
+  let newest: AcceptedOp | null = null;
+  for (const op of ops) if (!newest || op.hlc > newest.hlc) newest = op;
+  if (!newest || (last && last >= newest.hlc)) return last;
+  return receiveHlc(last, newest.hlc, node, Math.max(now, newest.at));
 }
 
 /** The claim rules as this device knows them: in solo mode I am my own manager. */

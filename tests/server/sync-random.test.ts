@@ -8,16 +8,18 @@
  * folds the compacted log from zero. At the end every device's views equal the server's
  * state, every op was applied exactly once (each device holds every op of the log, plus
  * only superseded ones compaction dropped), every op made was either accepted or refused
- * with a reason (nothing lost), and no thread ever had two holders.
+ * with a reason (nothing lost), and no thread ever had two holders. Every device's wall clock
+ * is off by up to ten minutes either way, and every op a device makes orders after every op
+ * it had seen when it made it: an action taken after seeing another wins over it.
  *
  * Bounded: at most 260 random steps and 12 s of them (the test times out at 30 s).
  * Reproduce a run with TEND_SEED=<seed> (printed on failure).
  */
 import 'fake-indexeddb/auto';
-import { openDB } from 'idb';
+import { openDB, type IDBPDatabase } from 'idb';
 import WebSocket from 'ws';
 import { afterAll, describe, expect, it } from 'vitest';
-import { applyClaim, isClaimOp, postKey, threadKey, type AcceptedOp, type Claim, type ClaimRules, type Payload } from '../../lib/domain';
+import { applyClaim, compareHlc, isClaimOp, postKey, threadKey, type AcceptedOp, type Claim, type ClaimRules, type Payload } from '../../lib/domain';
 import { TendStore } from '../../lib/store';
 import { SyncClient, type SocketFactory } from '../../lib/sync';
 import type { TendServer } from '../../server/http';
@@ -29,6 +31,8 @@ const STEPS = Number(process.env.TEND_RANDOM_STEPS ?? 260);
 const THREADS = ['t1', 't2', 't3', 't4', 't5'];
 const POSTS = THREADS.slice(0, 3).flatMap((t) => ['1', '2'].map((p) => post(t, p)));
 const AUTHORS = ['dora', 'eve', 'fay'];
+/** Largest wall-clock error of a device, either way. */
+const MAX_SKEW_MS = 10 * 60_000;
 
 interface Device {
   name: string;
@@ -38,6 +42,10 @@ interface Device {
   memberId: string;
   online: boolean;
   made: Set<string>;
+  /** This device's wall clock, off by a random amount. */
+  now: () => number;
+  /** A second connection to its database, to see what it holds. */
+  peek: IDBPDatabase;
 }
 
 let dbCounter = 0;
@@ -94,14 +102,21 @@ for (const c of cases) {
         };
 
         const makeClient = (d: () => Device, store: TendStore) =>
-          new SyncClient({ store, fetch: networkOf(d), WebSocket: WebSocket as unknown as SocketFactory, backoff: { baseMs: 10, maxMs: 100 }, batchSize: 7, pullLimit: 13, random: rnd });
+          new SyncClient({ store, now: d().now, fetch: networkOf(d), WebSocket: WebSocket as unknown as SocketFactory, backoff: { baseMs: 10, maxMs: 100 }, batchSize: 7, pullLimit: 13, random: rnd });
+        const skewedClock = () => {
+          const skew = Math.round((rnd() * 2 - 1) * MAX_SKEW_MS);
+          return () => Date.now() + skew;
+        };
+        let causalChecks = 0;
 
         const devices: Device[] = [];
         for (const [i, name] of ['Ann', 'Bob', 'Cat', 'Dan'].entries()) {
           const dbName = `tend-random-${process.pid}-${++dbCounter}`;
-          const store = await TendStore.open({ name: dbName });
+          const now = skewedClock();
+          const store = await TendStore.open({ name: dbName, now });
           await store.me();
-          const device: Device = { name, dbName, store, client: undefined as unknown as SyncClient, memberId: '', online: true, made: new Set() };
+          const peek = await openDB(dbName);
+          const device: Device = { name, dbName, store, client: undefined as unknown as SyncClient, memberId: '', online: true, made: new Set(), now, peek };
           device.client = makeClient(() => device, store);
           const { code } = await server.store.createInvite(team.id, i === 0 ? 'manager' : 'member');
           // Joining goes through the flaky network too: retry until it lands (a code is one-time,
@@ -136,12 +151,22 @@ for (const c of cases) {
             const kind = pick(['renew', 'release', 'release', 'resolve', 'handoff'] as const);
             payload = kind === 'handoff' ? { type: 'handoff', thread: t, epoch, to: pick(devices).memberId } : { type: kind, thread: t, epoch };
           }
+          // Everything this device has seen so far: its new op must order after all of it.
+          const seen = (await d.peek.getAll('ops')) as AcceptedOp[];
+          let newestSeen: string | null = null;
+          for (const o of seen) if (!newestSeen || o.hlc > newestSeen) newestSeen = o.hlc;
+          let made;
           try {
-            const { op } = await d.store.act(payload);
-            d.made.add(op.id);
-            d.client.pushSoon();
+            made = await d.store.act(payload, d.now());
           } catch {
             // refused locally (already held, stale epoch, ...): nothing was written
+            return;
+          }
+          d.made.add(made.op.id);
+          d.client.pushSoon();
+          if (newestSeen) {
+            expect(compareHlc(made.op.hlc, newestSeen), `${d.name}'s ${made.op.type} orders after the ops it had seen`).toBe(1);
+            causalChecks++;
           }
         };
 
@@ -199,14 +224,18 @@ for (const c of cases) {
         // A device that joins now folds the compacted log from zero.
         {
           const dbName = `tend-random-${process.pid}-${++dbCounter}`;
-          const store = await TendStore.open({ name: dbName });
+          const now = skewedClock();
+          const store = await TendStore.open({ name: dbName, now });
           await store.me();
-          const late: Device = { name: 'Eve', dbName, store, client: new SyncClient({ store }), memberId: '', online: true, made: new Set() };
+          const late: Device = { name: 'Eve', dbName, store, client: new SyncClient({ store, now }), memberId: '', online: true, made: new Set(), now, peek: await openDB(dbName) };
           late.memberId = (await late.client.join(server.url, (await server.store.createInvite(team.id, 'member')).code, 'Eve')).member.id;
           devices.push(late);
         }
         for (const d of devices) await d.client.pullOnce();
-        for (const d of devices) d.client.close();
+        for (const d of devices) {
+          d.client.close();
+          d.peek.close();
+        }
 
         // ---- the server's log
         const manager = await server.store.roster(team.id);
@@ -279,6 +308,7 @@ for (const c of cases) {
           console.log(`[tend] seed ${seed}: ${made} ops made, ${log.length} in the log (${claimOps} claim ops), ${refusedTotal} refused, ${Date.now() - started} ms`);
         }
         expect(made).toBeGreaterThan(40);
+        expect(causalChecks).toBeGreaterThan(30);
       } catch (e) {
         console.error(`[tend] randomised sync failed with TEND_SEED=${seed}`);
         throw e;
