@@ -12,7 +12,7 @@
  * is off by up to ten minutes either way, and every op a device makes orders after every op
  * it had seen when it made it: an action taken after seeing another wins over it.
  *
- * Bounded: at most 260 random steps and 12 s of them (the test times out at 30 s).
+ * Bounded: at most 260 random steps and 12 s of them (the test times out at 60 s).
  * Reproduce a run with TEND_SEED=<seed> (printed on failure).
  */
 import 'fake-indexeddb/auto';
