@@ -1,7 +1,8 @@
 /**
  * "This helped" on one post: the count, who said so with their notes, an optional note of
- * my own (at most 280 characters), and taking my thanks back. Disabled on my own posts.
- * Every text is rendered as text, never as HTML.
+ * my own (at most 280 characters), and taking my thanks back. On my own post it is what it
+ * can be there: who thanked me, and nothing to do. Every text is rendered as text, never as
+ * HTML.
  */
 import { useId, useLayoutEffect, useRef, useState } from 'preact/hooks';
 import { useT } from '../i18n';
@@ -22,8 +23,10 @@ export interface EndorseControlProps {
   busy: boolean;
   error: string | null;
   maxNote: number;
-  onEndorse: (note: string, event: Event) => void;
-  onRetract: (event: Event) => void;
+  /** Sends my thanks; resolves true once Tend has stored it (the panel then closes). */
+  onEndorse: (note: string, event: Event) => Promise<boolean>;
+  /** Takes my thanks back; resolves true once stored. */
+  onRetract: (event: Event) => Promise<boolean>;
 }
 
 export function EndorseControl(props: EndorseControlProps) {
@@ -51,7 +54,17 @@ export function EndorseControl(props: EndorseControlProps) {
     target?.focus();
   }, [open, Boolean(mine), props.busy]);
 
-  const label = props.ownPost ? t('ov_ownPost') : mine ? t('ov_youThanked') : t('ov_endorseLabel');
+  // Done: the panel closes and focus returns to the button, as after any finished dialog.
+  const closeIfDone = (done: Promise<boolean>) =>
+    void done.then((stored) => {
+      if (stored) {
+        setNote('');
+        close();
+      }
+    });
+
+  const own = props.ownPost;
+  const label = own ? t('ov_ownPostLabel') : mine ? t('ov_youThanked') : t('ov_endorseLabel');
   return (
     <span class={open ? 'tend-wrap is-open' : 'tend-wrap'}>
       <button
@@ -64,8 +77,8 @@ export function EndorseControl(props: EndorseControlProps) {
         title={label}
         onClick={() => setOpen(!open)}
       >
-        <span aria-hidden="true" class="tend-icon">{mine ? '♥' : '♡'}</span>
-        <span>{t('ov_thisHelped')}</span>
+        <span aria-hidden="true" class="tend-icon">{mine || (own && count > 0) ? '♥' : '♡'}</span>
+        <span>{own ? (count > 0 ? t('ov_thankedBy') : t('ov_noThanksYet')) : t('ov_thisHelped')}</span>
         {count > 0 && (
           <span class="tend-count" aria-label={`(${count})`}>
             {count}
@@ -78,7 +91,7 @@ export function EndorseControl(props: EndorseControlProps) {
           class="tend-pop"
           role="dialog"
           tabIndex={-1}
-          aria-label={t('ov_whoHelped')}
+          aria-label={own ? t('ov_whoThankedYou') : t('ov_whoHelped')}
           onKeyDown={(e) => {
             if (e.key === 'Escape') {
               e.stopPropagation();
@@ -86,9 +99,9 @@ export function EndorseControl(props: EndorseControlProps) {
             }
           }}
         >
-          <p class="tend-pop-title">{t('ov_whoHelped')}</p>
+          <p class="tend-pop-title">{own ? t('ov_whoThankedYou') : t('ov_whoHelped')}</p>
           {count === 0 ? (
-            <p class="tend-muted">{t('ov_nobodyYet')}</p>
+            <p class="tend-muted">{own ? t('ov_nobodyThankedYou') : t('ov_nobodyYet')}</p>
           ) : (
             <ul class="tend-list">
               {props.endorsements.map((e) => (
@@ -100,11 +113,9 @@ export function EndorseControl(props: EndorseControlProps) {
               ))}
             </ul>
           )}
-          {props.ownPost ? (
-            <p class="tend-muted">{t('ov_ownPost')}</p>
-          ) : mine ? (
+          {own ? null : mine ? (
             <div class="tend-row">
-              <button type="button" class="tend-btn" disabled={props.busy} onClick={(e) => props.onRetract(e)}>
+              <button type="button" class="tend-btn" disabled={props.busy} onClick={(e) => closeIfDone(props.onRetract(e))}>
                 {t('ov_retract')}
               </button>
             </div>
@@ -113,7 +124,7 @@ export function EndorseControl(props: EndorseControlProps) {
               class="tend-form"
               onSubmit={(e) => {
                 e.preventDefault();
-                props.onEndorse(note.trim(), e);
+                closeIfDone(props.onEndorse(note.trim(), e));
               }}
             >
               <label for={noteId}>{t('ov_noteLabel')}</label>

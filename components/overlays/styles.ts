@@ -46,7 +46,8 @@ textarea { width: 100%; min-height: 52px; padding: 6px 8px; border: 1px solid va
 .tend-error { display: block; margin: 6px 0 0; color: var(--danger); font-size: 12px; }
 .tend-close { all: unset; position: absolute; top: 6px; right: 8px; width: 24px; height: 24px; border-radius: 6px;
   text-align: center; line-height: 24px; font-size: 18px; color: var(--muted); cursor: pointer; }
-.tend-claim { display: inline-flex; max-width: 100%; align-items: center; flex-wrap: wrap; gap: 8px; padding: 8px 10px; border: 1px solid var(--border);
+/* The bar is as tall as its buttons in every state, so a claim arriving live never moves the posts below. */
+.tend-claim { display: inline-flex; max-width: 100%; min-height: 46px; align-items: center; flex-wrap: wrap; gap: 8px; padding: 8px 10px; border: 1px solid var(--border);
   border-radius: 10px; background: var(--bg); color: var(--fg); }
 .tend-brand { font-weight: 700; color: var(--accent); letter-spacing: .02em; }
 .tend-status { font-weight: 500; }

@@ -198,14 +198,16 @@ function Overlay({ target, page, host }: { target: OverlayTarget; page: PageCont
 function useAction(page: PageContext, host: HTMLElement) {
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
-  const run = async (event: Event, what: string, send: () => Promise<{ ok: true; value: StateSnapshot } | { ok: false; error: string }>) => {
+  /** Runs an action if the guard lets it; resolves whether it was stored. */
+  const run = async (event: Event, what: string, send: () => Promise<{ ok: true; value: StateSnapshot } | { ok: false; error: string }>): Promise<boolean> => {
     setError(null);
-    if (!(await page.guard(event, host, what))) return;
+    if (!(await page.guard(event, host, what))) return false;
     setBusy(true);
     const r = await send();
     setBusy(false);
     if (r.ok) page.state.apply(r.value);
     else setError(r.error);
+    return r.ok;
   };
   return { busy, error, run };
 }
@@ -224,11 +226,11 @@ function PostOverlay({ target, page, host }: { target: PostTarget; page: PageCon
       error={error ?? post?.refused ?? null}
       maxNote={MAX_NOTE_LENGTH}
       onEndorse={(note, e) =>
-        void run(e, browserT('ov_thisHelped'), () =>
+        run(e, browserT('ov_thisHelped'), () =>
           request({ type: 'post.endorse', post: ref, author: target.post.author, viewer: page.state.viewer(), ...(note ? { note } : {}) }),
         )
       }
-      onRetract={(e) => void run(e, browserT('ov_retract'), () => request({ type: 'post.retract', post: ref }))}
+      onRetract={(e) => run(e, browserT('ov_retract'), () => request({ type: 'post.retract', post: ref }))}
     />
   );
 }

@@ -79,20 +79,29 @@ const shadowText = (overlay: Locator) => overlay.locator('span').first().textCon
     const third = page.locator('#post_3 tend-overlay');
     await endorseButton(third).click();
     await third.getByLabel(/Why did it help/).fill('Rotating with two live keys fixed our outage');
+    await screenshot(page, 'discourse-endorse-popover', { fullPage: false });
     await third.getByRole('button', { name: 'Send thanks' }).click();
     await expect.poll(() => endorseButton(third).textContent()).toMatch(/1/);
+    // Sent: the panel closes and focus is back on the button that opened it.
+    await expect.poll(() => third.getByRole('dialog').count()).toBe(0);
+    expect(await endorseButton(third).evaluate((b) => (b.getRootNode() as ShadowRoot).activeElement === b)).toBe(true);
+    await endorseButton(third).click();
     await expect.poll(() => shadowText(third)).toContain('Rotating with two live keys fixed our outage');
-    await screenshot(page, 'discourse-endorse-popover');
     await page.reload();
     const again = page.locator('#post_3 tend-overlay');
     await expect.poll(() => endorseButton(again).textContent()).toMatch(/1/);
     await endorseButton(again).click();
     await expect.poll(() => shadowText(again)).toContain('Rotating with two live keys fixed our outage');
-    // My own post (bob is the viewer, post 2 is bob's) cannot be endorsed.
+    // My own post (bob is the viewer, post 2 is bob's) says who thanked me, and offers nothing to do.
     const own = page.locator('#post_2 tend-overlay');
-    await endorseButton(own).click();
-    await expect.poll(() => shadowText(own)).toContain('This is your post');
+    const ownButton = own.locator('button[aria-expanded]');
+    await expect.poll(() => ownButton.textContent()).toBe('♡No thanks yet');
+    await ownButton.click();
+    await expect.poll(() => shadowText(own)).toContain('Nobody has said this post helped them yet.');
+    expect(await shadowText(own)).not.toContain('Be the first');
     expect(await own.getByRole('button', { name: 'Send thanks' }).count()).toBe(0);
+    expect(await own.locator('textarea').count()).toBe(0);
+    await screenshot(page, 'discourse-own-post-panel');
     await page.close();
   });
 
@@ -109,9 +118,14 @@ const shadowText = (overlay: Locator) => overlay.locator('span').first().textCon
     await page.keyboard.press('Enter');
     const toggle = fourth.locator('button[aria-expanded]');
     await expect.poll(() => toggle.textContent()).toMatch(/1/);
+    // Sent: the panel closes by itself and focus is back on the button that opened it.
+    await expect.poll(() => fourth.getByRole('dialog').count()).toBe(0);
+    expect(await toggle.evaluate((b) => (b.getRootNode() as ShadowRoot).activeElement === b)).toBe(true);
+    // Escape closes it too.
+    await page.keyboard.press('Enter');
+    await expect.poll(() => fourth.getByRole('dialog').count()).toBe(1);
     await page.keyboard.press('Escape');
     await expect.poll(() => fourth.getByRole('dialog').count()).toBe(0);
-    // Focus is back on the button that opened it.
     expect(await toggle.evaluate((b) => (b.getRootNode() as ShadowRoot).activeElement === b)).toBe(true);
     await page.close();
   });
@@ -120,7 +134,7 @@ const shadowText = (overlay: Locator) => overlay.locator('span').first().textCon
     const page = await open('/t/rotating-api-keys-without-downtime/4821');
     const bar = claimBar(page);
     await bar.getByRole('button', { name: "I'll handle this" }).click();
-    await expect.poll(() => shadowText(bar)).toMatch(/You're on it · 2[34] h left/);
+    await expect.poll(() => shadowText(bar)).toMatch(/You're on it · 24 hr left/);
     // Another tab on the same topic sees it live, without reloading.
     const other = await open('/t/rotating-api-keys-without-downtime/4821');
     await expect.poll(() => shadowText(claimBar(other))).toMatch(/You're on it/);
