@@ -1,10 +1,12 @@
 /**
- * The toolbar popup: the current site (whether Tend runs there, its counts, my claims
- * there), my claims elsewhere, and recognition lately. A view only: the entrypoint reads
- * the data and passes the actions in.
+ * The toolbar popup: the current site (whether Tend runs there, its counts, who holds what),
+ * then my claims (this site's first) and recognition lately in two tabs, so it fits Chrome's
+ * 600-pixel popup whatever the data: the tab panel scrolls, the rest does not grow. A view
+ * only: the entrypoint reads the data and passes the actions in.
  */
 import type { SiteStatus } from '../../lib/messaging/protocol';
 import type { MyClaim } from '../../lib/store';
+import { useState } from 'preact/hooks';
 import { useT } from '../i18n';
 import { describeSync, type TeamStatus } from '../options/TeamSettings';
 import { Logo } from './Logo';
@@ -12,6 +14,7 @@ import type { ClaimAction } from './ClaimList';
 import { ClaimList } from './ClaimList';
 import { RecognitionList } from './RecognitionList';
 import { SiteCard } from './SiteCard';
+import { Tabs } from './Tabs';
 import type { PopupSummary } from './summary';
 
 /** The data side of the popup. */
@@ -39,14 +42,15 @@ export interface PopupProps {
   onTogglePaused?: () => void;
 }
 
-/** The popup's view: header, this site, my claims elsewhere, recognition. */
+/** The popup's view: header, this site, then my claims and recognition in tabs, and the observing switch. */
 export function Popup(props: PopupProps) {
   const t = useT();
   const { summary, site, now } = props;
+  const [tab, setTab] = useState<'claims' | 'thanks'>('claims');
   const ready = summary.kind === 'ready' ? summary.summary : null;
   const siteId = site.status?.supported ? site.status.site : null;
-  const here = ready && siteId ? ready.claims.filter((c) => c.thread.site === siteId) : [];
-  const elsewhere = ready ? ready.claims.filter((c) => !siteId || c.thread.site !== siteId) : [];
+  const mineHere = ready && siteId ? ready.claims.filter((c) => c.thread.site === siteId).length : 0;
+  const solo = !props.sync || props.sync.state === 'solo';
 
   return (
     <main class="page popup" aria-busy={summary.kind === 'loading'}>
@@ -67,7 +71,7 @@ export function Popup(props: PopupProps) {
       </header>
 
       {props.sync && (
-        // Not a live region: "synced 5 s ago" changes too often to be announced.
+        // Not a live region: "synced 5 minutes ago" changes too often to be announced.
         <p class={`sync-line ${props.sync.state === 'error' ? 'error' : 'muted'}`}>
           {describeSync(t, props.sync, now)}{' '}
           <button type="button" class="btn link" onClick={props.onOpenSettings}>
@@ -82,12 +86,11 @@ export function Popup(props: PopupProps) {
         notice={site.notice}
         busy={site.busy}
         counts={ready?.counts ?? null}
-        claimsHere={here}
-        claimBusy={props.claimBusy}
+        claimedHere={ready?.claimedHere ?? []}
+        mineHere={mineHere}
         now={now}
         onEnable={props.onEnable}
         onDisable={props.onDisable}
-        onClaimAction={props.onClaimAction}
       />
 
       {props.claimError && (
@@ -111,7 +114,7 @@ export function Popup(props: PopupProps) {
       )}
 
       {ready && ready.rejected.length > 0 && (
-        <section class="card" aria-labelledby="rejected-heading">
+        <section class="card rejected-card" aria-labelledby="rejected-heading">
           <h2 id="rejected-heading">{t('rejectedHeading')}</h2>
           <ul class="rejected">
             {ready.rejected.map((r) => (
@@ -124,36 +127,61 @@ export function Popup(props: PopupProps) {
       )}
 
       {ready && (
-        <>
-          <section class="card" aria-labelledby="claims-heading">
-            <h2 id="claims-heading">{siteId ? t('claimsElsewhereHeading') : t('claimsHeading')}</h2>
-            <ClaimList
-              claims={elsewhere}
-              now={now}
-              showSite
-              busy={props.claimBusy}
-              onAction={props.onClaimAction}
-              empty={siteId && here.length ? t('claimsElsewhereEmpty') : t('claimsEmpty')}
-              label={siteId ? t('claimsElsewhereHeading') : t('claimsHeading')}
-            />
-          </section>
-          <section class="card" aria-labelledby="recognition-heading">
-            <h2 id="recognition-heading">{t('recognitionHeading')}</h2>
-            <h3>{t('receivedHeading')}</h3>
-            <RecognitionList items={ready.received} kind="received" now={now} label={t('receivedHeading')} empty={t('receivedEmpty')} />
-            <h3>{t('givenHeading')}</h3>
-            <RecognitionList items={ready.given} kind="given" now={now} label={t('givenHeading')} empty={t('givenEmpty')} />
-          </section>
-        </>
+        <section class="card lists">
+          <Tabs
+            label={t('popupListsLabel')}
+            selected={tab}
+            onSelect={(id) => setTab(id as 'claims' | 'thanks')}
+            tabs={[
+              {
+                id: 'claims',
+                label: (
+                  <>
+                    {t('claimsHeading')} <span class="tab-count">{ready.claims.length}</span>
+                  </>
+                ),
+                panel: () => (
+                  <ClaimList
+                    claims={ready.claims}
+                    now={now}
+                    here={siteId}
+                    busy={props.claimBusy}
+                    onAction={props.onClaimAction}
+                    empty={t('claimsEmpty')}
+                    label={t('claimsHeading')}
+                  />
+                ),
+              },
+              {
+                id: 'thanks',
+                label: (
+                  <>
+                    {t('recognitionHeading')} <span class="tab-count">{ready.received.length + ready.given.length}</span>
+                  </>
+                ),
+                panel: () => (
+                  <>
+                    <h3>{t('receivedHeading')}</h3>
+                    <RecognitionList items={ready.received} kind="received" now={now} label={t('receivedHeading')} empty={t('receivedEmpty')} />
+                    <h3>{t('givenHeading')}</h3>
+                    <RecognitionList items={ready.given} kind="given" now={now} label={t('givenHeading')} empty={t('givenEmpty')} />
+                  </>
+                ),
+              },
+            ]}
+          />
+        </section>
       )}
 
       {props.paused !== null && props.paused !== undefined && (
-        <footer class="card footer">
+        <footer class="footer">
           <label class="switch">
-            <input type="checkbox" role="switch" checked={!props.paused} onChange={props.onTogglePaused} />
-            <span>{t('observeSwitch')}</span>
+            <input type="checkbox" role="switch" aria-describedby="observe-hint" checked={!props.paused} onChange={props.onTogglePaused} />
+            <span>{t(solo ? 'observeSwitchSolo' : 'observeSwitch')}</span>
           </label>
-          <p class="muted">{props.paused ? t('observePausedHint') : t('observeOnHint')}</p>
+          <p id="observe-hint" class="muted">
+            {props.paused ? t(solo ? 'observePausedHintSolo' : 'observePausedHint') : t(solo ? 'observeOnHintSolo' : 'observeOnHint')}
+          </p>
         </footer>
       )}
     </main>

@@ -1,12 +1,12 @@
-/** The current tab's site: whether Tend runs there, the switch, its counts and my claims there. */
+/** The current tab's site: whether Tend runs there, the switch, its counts and who holds what. */
 import type { ThreadState } from '../../lib/domain';
 import type { SiteStatus } from '../../lib/messaging/protocol';
-import type { MyClaim } from '../../lib/store';
 import { useT, type Translate } from '../i18n';
-import { ClaimList, type ClaimAction } from './ClaimList';
-import { hostOf } from './format';
+import { timeLeft } from '../time';
+import { hostOf, safeHref } from './format';
+import type { ClaimedHere } from './summary';
 
-/** The current site's status, counts and my claims there, with the switch's actions. */
+/** The current site's status, counts and teammates' claims there, with the switch's actions. */
 export interface SiteCardProps {
   /** Null while Tend is asking. */
   status: SiteStatus | null;
@@ -17,13 +17,14 @@ export interface SiteCardProps {
   /** Enabling or disabling is under way. */
   busy: boolean;
   counts: Record<ThreadState, number> | null;
-  claimsHere: readonly MyClaim[];
-  claimBusy: ReadonlySet<string>;
+  /** Teammates' live claims here: who holds which question. */
+  claimedHere: readonly ClaimedHere[];
+  /** How many of the claims here are mine (they are listed with my claims). */
+  mineHere: number;
   now: number;
   /** Called straight from the click: it must ask for the permission before anything else. */
   onEnable: () => void;
   onDisable: () => void;
-  onClaimAction: (claim: MyClaim, action: ClaimAction) => void;
 }
 
 /** Literal keys, so the messages test finds them. */
@@ -46,7 +47,10 @@ export function isRunning(s: SiteStatus | null): boolean {
   return !!s && s.supported && s.enabled && s.granted;
 }
 
-/** The "This site" card: the switch, then counts and my claims once Tend runs here. */
+/** Teammates' claims shown before "and N more". */
+const CLAIMED_SHOWN = 3;
+
+/** The "This site" card: the switch, then counts and who holds what once Tend runs here. */
 export function SiteCard(props: SiteCardProps) {
   const t = useT();
   const { status, error, notice, busy, counts } = props;
@@ -79,20 +83,39 @@ export function SiteCard(props: SiteCardProps) {
           ))}
         </ul>
       )}
-      {(isRunning(status) || props.claimsHere.length > 0) && (
-        <>
-          <h3 id="here-heading">{t('claimsHereHeading')}</h3>
-          <ClaimList
-            claims={props.claimsHere}
-            now={props.now}
-            busy={props.claimBusy}
-            onAction={props.onClaimAction}
-            empty={t('claimsHereEmpty')}
-            label={t('claimsHereHeading')}
-          />
-        </>
-      )}
+      {isRunning(status) && <ClaimedByOthers claimed={props.claimedHere} mineHere={props.mineHere} total={counts?.claimed ?? 0} now={props.now} />}
     </section>
+  );
+}
+
+/** "Held by Sam: How do I rotate keys? · 20 hr left", for each teammate's claim here. */
+function ClaimedByOthers({ claimed, mineHere, total, now }: { claimed: readonly ClaimedHere[]; mineHere: number; total: number; now: number }) {
+  const t = useT();
+  if (!claimed.length) return mineHere > 0 ? <p class="held-none">{t('heldOnlyMine')}</p> : null;
+  const more = Math.max(0, total - mineHere - Math.min(claimed.length, CLAIMED_SHOWN));
+  return (
+    <ul class="held" aria-label={t('heldLabel')}>
+      {claimed.slice(0, CLAIMED_SHOWN).map((c) => {
+        const title = c.title || t('claimUntitled', c.key.split(' ')[1] ?? '');
+        const href = safeHref(c.url);
+        return (
+          <li key={c.key}>
+            <span class="holder">{c.holderName || t('someoneOnTeam')}</span>
+            {href ? (
+              <a class="held-title" href={href} target="_blank" rel="noreferrer" title={title}>
+                {title}
+              </a>
+            ) : (
+              <span class="held-title" title={title}>
+                {title}
+              </span>
+            )}
+            <span class="left">{timeLeft(t, c.expiresAt, now)}</span>
+          </li>
+        );
+      })}
+      {more > 0 && <li class="more">{t('heldMore', more)}</li>}
+    </ul>
   );
 }
 

@@ -10,6 +10,7 @@ export interface SummaryReader {
   getMeta<T>(key: string): Promise<T | undefined>;
   myActiveClaims(now?: number): Promise<MyClaim[]>;
   siteCounts(site: string, now?: number): Promise<Record<ThreadState, number>>;
+  claimedOnSite(site: string, now?: number, limit?: number): Promise<ThreadRecord[]>;
   recognitionGiven(actor: string, limit?: number): Promise<Endorsement[]>;
   recognitionReceived(site: string, handle: string, limit?: number): Promise<Endorsement[]>;
   person(id: string): Promise<PersonRecord | undefined>;
@@ -30,6 +31,15 @@ export interface RecognitionItem {
   threadUrl: string | null;
 }
 
+/** A teammate's live claim on the current site. */
+export interface ClaimedHere {
+  key: string;
+  holderName: string;
+  title: string | null;
+  url: string | null;
+  expiresAt: number;
+}
+
 /** Everything the popup lists. */
 export interface PopupSummary {
   me: { id: string; name: string } | null;
@@ -37,6 +47,8 @@ export interface PopupSummary {
   counts: Record<ThreadState, number> | null;
   /** My live claims on every site, soonest to expire first. */
   claims: MyClaim[];
+  /** Teammates' live claims on the current site: who holds what. */
+  claimedHere: ClaimedHere[];
   received: RecognitionItem[];
   given: RecognitionItem[];
   /** My actions the team server refused lately (last day), newest first. */
@@ -45,18 +57,22 @@ export interface PopupSummary {
 
 /** How many recognition items of each kind the popup shows. */
 export const RECOGNITION_LIMIT = 5;
+/** How many teammates' claims on the current site the popup lists. */
+export const CLAIMED_HERE_LIMIT = 10;
 
 /** Reads the popup's data for the current site (`null` when the tab is not a web page). */
 export async function loadSummary(reader: SummaryReader, site: string | null, now: number = Date.now()): Promise<PopupSummary> {
   const me = await reader.getMeta<Me>('me');
-  if (!me) return { me: null, counts: site ? await reader.siteCounts(site, now) : null, claims: [], received: [], given: [], rejected: [] };
+  if (!me) return { me: null, counts: site ? await reader.siteCounts(site, now) : null, claims: [], claimedHere: [], received: [], given: [], rejected: [] };
   const rejections = (await reader.getMeta<{ op: { id: string }; reason: string; at: number }[]>('rejections')) ?? [];
   const rejected = rejections
     .filter((r) => now - r.at < 24 * 3_600_000)
     .slice(0, 3)
     .map((r) => ({ id: r.op.id, reason: r.reason, at: r.at }));
-  const [counts, claims, person, people, given] = await Promise.all([
+  const [counts, claimedOnSite, claims, person, people, given] = await Promise.all([
     site ? reader.siteCounts(site, now) : Promise.resolve(null),
+    // One more than shown, so my own claim among them does not shorten the list.
+    site ? reader.claimedOnSite(site, now, CLAIMED_HERE_LIMIT + 1) : Promise.resolve([]),
     reader.myActiveClaims(now),
     reader.person(me.id),
     reader.people(),
@@ -84,11 +100,22 @@ export async function loadSummary(reader: SummaryReader, site: string | null, no
       threadUrl: record?.observation?.fields.url?.value ?? null,
     };
   };
+  const claimedHere: ClaimedHere[] = claimedOnSite
+    .filter((r) => r.claim && r.claim.holder !== me.id)
+    .slice(0, CLAIMED_HERE_LIMIT)
+    .map((r) => ({
+      key: r.key,
+      holderName: names.get(r.claim!.holder) || '',
+      title: r.observation?.fields.title?.value ?? null,
+      url: r.observation?.fields.url?.value ?? null,
+      expiresAt: r.claim!.expiresAt,
+    }));
   return {
     // The name is kept on me and, for teammates, on my roster entry.
     me: { id: me.id, name: me.name || person?.name || '' },
     counts,
     claims,
+    claimedHere,
     received: received.map((e) => item(e, names.get(e.actor) || '')),
     given: given.map((e) => item(e, e.author)),
     rejected,

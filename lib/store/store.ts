@@ -526,6 +526,13 @@ export class TendStore {
     return { unclaimed: unclaimed + claimedExpired, claimed: claimedLive, resolved, answered };
   }
 
+  /** Threads of a site under a live claim now (anyone's), soonest to expire first, from the index. */
+  async claimedOnSite(site: string, now: number = this.now(), limit = 20): Promise<ThreadRecord[]> {
+    const db = await this.handle();
+    const range = IDBKeyRange.bound([site, 'claimed', now], [site, 'claimed', Number.MAX_SAFE_INTEGER], true, false);
+    return db.transaction('threads').store.index('siteState').getAll(range, limit);
+  }
+
   /** Endorsements of a post (retractions left out), with my pending ones on top. */
   async endorsementsOf(post: PostRef): Promise<EndorsementView[]> {
     return (await this.endorsementsOfMany([post])).get(postKey(post)) ?? [];

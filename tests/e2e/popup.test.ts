@@ -110,6 +110,7 @@ describe.skipIf(!e2e.chromium)('popup and first-run page', () => {
     const page = await popup();
     await expect.poll(() => page.locator('section.site').textContent()).toContain('Tend can’t run on this page.');
     expect(await page.locator('main').textContent()).toContain('Nothing claimed.');
+    await page.getByRole('tab', { name: /Thanks/ }).click();
     expect(await page.locator('main').textContent()).toContain('No thanks yet.');
     await expectAccessible(page);
     await screenshot(page, 'popup-empty-light');
@@ -134,7 +135,7 @@ describe.skipIf(!e2e.chromium)('popup and first-run page', () => {
       await page.getByRole('button', { name: 'Save' }).click();
       await expect.poll(() => page.getByRole('alert').textContent()).toBe('Enter a name.');
       expect(await name.getAttribute('aria-invalid')).toBe('true');
-      expect(await page.evaluate(() => document.activeElement?.id)).toBe('name');
+      expect(await name.evaluate((el) => el === document.activeElement)).toBe(true);
       await expectAccessible(page);
       await screenshot(page, `welcome-error-${colorScheme}`);
       await name.fill('x'.repeat(61));
@@ -214,7 +215,7 @@ describe.skipIf(!e2e.chromium)('popup and first-run page', () => {
   it('lists my claims here and elsewhere with time left, live, and releases one from the popup', async () => {
     const page = await popup(forumTabId);
     await expect.poll(() => page.locator('ul[aria-label="Questions Tend has seen on this site"]').count()).toBe(1);
-    expect(await page.locator('section.site').textContent()).toContain('You hold no claims here.');
+    expect(await page.locator('main').textContent()).toContain('Nothing claimed.');
 
     // The page is read once it settles: the counts stop changing.
     let last = '';
@@ -236,17 +237,18 @@ describe.skipIf(!e2e.chromium)('popup and first-run page', () => {
     expect(await send(page, { type: 'thread.claim', thread: { site: 'https://meta.discourse.org', threadId: '12483' } })).toMatchObject({ ok: true });
     expect(await send(page, { type: 'post.endorse', post: { site, threadId: '4821', postId: '3' }, author: 'sam', viewer: 'bob', note: 'Two live keys fixed our outage' })).toMatchObject({ ok: true });
 
-    const here = page.locator('ul[aria-label="Your claims here"]');
-    await expect.poll(() => here.textContent(), { timeout: 10_000 }).toContain(title!);
-    expect(await here.textContent()).toContain('23 h left');
-    const elsewhere = page.locator('ul[aria-label="Your claims on other sites"]');
-    expect(await elsewhere.textContent()).toContain('meta.discourse.org');
-    expect(await elsewhere.textContent()).toContain('Thread 12483');
-    expect(await elsewhere.textContent()).toContain('23 h left');
+    // This site's claim first, then the other site's, each with the same time left.
+    const items = page.locator('ul[aria-label="Your claims"] li');
+    await expect.poll(() => items.count(), { timeout: 10_000 }).toBe(2);
+    expect(await items.nth(0).textContent()).toContain(title!);
+    expect(await items.nth(0).textContent()).toContain('here');
+    expect(await items.nth(0).textContent()).toContain('24 hr left');
+    expect(await items.nth(1).textContent()).toContain('meta.discourse.org');
+    expect(await items.nth(1).textContent()).toContain('Thread 12483');
+    expect(await items.nth(1).textContent()).toContain('24 hr left');
     await expect.poll(() => counts(page)).toEqual({ ...seen, unclaimed: seen.unclaimed! - 1, claimed: 1 });
-    const given = page.locator('ul[aria-label="Thanks you gave lately"]');
-    await expect.poll(() => given.textContent()).toContain('To sam');
-    expect(await given.textContent()).toContain('Two live keys fixed our outage');
+    // Only my claim here: nobody else holds one.
+    expect(await page.locator('section.site').textContent()).toContain('Only you hold claims here.');
 
     await expectAccessible(page);
     await screenshot(page, 'popup-light');
@@ -255,20 +257,27 @@ describe.skipIf(!e2e.chromium)('popup and first-run page', () => {
     await screenshot(page, 'popup-dark');
     await page.emulateMedia({ colorScheme: 'light' });
 
+    await page.getByRole('tab', { name: /Thanks/ }).click();
+    const given = page.locator('ul[aria-label="Thanks you gave lately"]');
+    await expect.poll(() => given.textContent()).toContain('To sam');
+    expect(await given.textContent()).toContain('Two live keys fixed our outage');
+    await screenshot(page, 'popup-thanks-light');
+    await page.getByRole('tab', { name: /Your claims/ }).click();
+
     // Keyboard: Tab reaches Release on my claim here, Enter releases it.
     const release = page.getByRole('button', { name: `Release claim on ${title!}` });
     for (let i = 0; i < 20 && !(await release.evaluate((b) => b === document.activeElement)); i++) await page.keyboard.press('Tab');
     expect(await release.evaluate((b) => b === document.activeElement)).toBe(true);
     await page.keyboard.press('Enter');
-    await expect.poll(() => page.locator('section.site').textContent()).toContain('You hold no claims here.');
-    expect(await page.locator('section.site').textContent()).not.toContain(title!);
+    await expect.poll(() => items.count()).toBe(1);
+    expect(await page.locator('ul[aria-label="Your claims"]').textContent()).not.toContain(title!);
     await expect.poll(() => counts(page)).toEqual(seen);
 
     // Renew and Done on the other one.
     await page.getByRole('button', { name: 'Renew claim on Thread 12483' }).click();
-    await expect.poll(() => elsewhere.textContent()).toContain('23 h left');
+    await expect.poll(() => items.nth(0).textContent()).toContain('24 hr left');
     await page.getByRole('button', { name: 'Done: mark Thread 12483 handled' }).click();
-    await expect.poll(() => page.locator('.card').nth(1).textContent()).toContain('Nothing claimed.');
+    await expect.poll(() => page.locator('[role=tabpanel]').textContent()).toContain('Nothing claimed.');
     await page.close();
   });
 

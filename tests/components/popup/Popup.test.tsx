@@ -29,6 +29,7 @@ const summary = (over: Partial<PopupSummary> = {}): PopupSummary => ({
   me: { id: 'me1', name: 'Ada' },
   counts: { unclaimed: 3, claimed: 1, answered: 2, resolved: 4 },
   claims: [],
+  claimedHere: [],
   rejected: [],
   received: [],
   given: [],
@@ -89,26 +90,63 @@ describe('popup', () => {
     expect(props.onRetry).toHaveBeenCalled();
   });
 
-  it('shows the site’s counts and my claims here and elsewhere, with time left', () => {
-    show({ summary: { kind: 'ready', summary: summary({ claims: [claim(FORUM, '1', 24), claim('https://github.com', '7', 1, null)] }) } });
+  it('shows the site’s counts and my claims, this site’s first, with time left', () => {
+    show({ summary: { kind: 'ready', summary: summary({ claims: [claim('https://github.com', '7', 1, null), claim(FORUM, '1', 24)] }) } });
     const counts = [...root.querySelectorAll('.counts li')].map((li) => li.textContent);
     expect(counts).toEqual(['3Unclaimed', '1Claimed', '2Answered', '4Done']);
-    const here = root.querySelector('ul[aria-label="Your claims here"]')!;
-    expect(here.textContent).toContain('Question 1');
-    expect(here.textContent).toContain('23 h left');
-    const elsewhere = root.querySelector('ul[aria-label="Your claims on other sites"]')!;
-    expect(elsewhere.textContent).toContain('Thread 7');
-    expect(elsewhere.textContent).toContain('github.com');
-    expect(elsewhere.textContent).toContain('59 min left');
+    const items = [...root.querySelectorAll('ul[aria-label="Your claims"] li')].map((li) => li.textContent);
+    expect(items).toHaveLength(2);
+    expect(items[0]).toContain('Question 1');
+    expect(items[0]).toContain('here');
+    expect(items[0]).toContain('24 hr left');
+    expect(items[1]).toContain('Thread 7');
+    expect(items[1]).toContain('github.com');
+    expect(items[1]).toContain('59 min left');
     expect(root.querySelector('a.claim-title')!.getAttribute('href')).toBe(`${FORUM}/t/x/1`);
+    expect(root.querySelector('[role=tab][aria-selected=true]')!.textContent).toBe('Your claims 2');
+  });
+
+  it('says who holds the questions claimed on this site', () => {
+    const claimedHere = [
+      { key: `${FORUM} 5`, holderName: 'Sam', title: 'Webhooks stop after upgrading', url: `${FORUM}/t/w/5`, expiresAt: NOW + 20 * HOUR },
+      { key: `${FORUM} 6`, holderName: '', title: null, url: null, expiresAt: NOW + 2 * HOUR },
+    ];
+    show({ summary: { kind: 'ready', summary: summary({ counts: { unclaimed: 3, claimed: 6, answered: 0, resolved: 0 }, claimedHere, claims: [claim(FORUM, '1', 24)] }) } });
+    const held = [...root.querySelectorAll('ul[aria-label="Who holds the claimed questions here"] li')].map((li) => li.textContent);
+    expect(held).toEqual(['SamWebhooks stop after upgrading20 hr left', 'a teammateThread 62 hr left', 'and 3 more']);
+    render(null, root);
+    show({ summary: { kind: 'ready', summary: summary({ counts: { unclaimed: 3, claimed: 1, answered: 0, resolved: 0 }, claims: [claim(FORUM, '1', 24)] }) } });
+    expect(text()).toContain('Only you hold claims here.');
   });
 
   it('says when lists are empty', () => {
     show();
-    expect(text()).toContain('You hold no claims here.');
     expect(text()).toContain('Nothing claimed.');
+    act(() => (root.querySelector('[role=tab][data-tab=thanks]') as HTMLButtonElement).click());
     expect(text()).toContain('No thanks yet.');
     expect(text()).toContain('You have not thanked anyone yet.');
+  });
+
+  it('moves between its tabs with the arrow keys', async () => {
+    show();
+    const tabs = () => [...root.querySelectorAll<HTMLButtonElement>('[role=tab]')];
+    expect(tabs().map((t) => [t.textContent, t.getAttribute('aria-selected'), t.tabIndex])).toEqual([
+      ['Your claims 0', 'true', 0],
+      ['Thanks 0', 'false', -1],
+    ]);
+    tabs()[0]!.focus();
+    act(() => {
+      tabs()[0]!.dispatchEvent(new KeyboardEvent('keydown', { key: 'ArrowRight', bubbles: true }));
+    });
+    await Promise.resolve();
+    expect(tabs()[1]!.getAttribute('aria-selected')).toBe('true');
+    expect(document.activeElement).toBe(tabs()[1]);
+    const panel = root.querySelector('[role=tabpanel]')!;
+    expect(panel.getAttribute('aria-labelledby')).toBe(tabs()[1]!.id);
+    act(() => {
+      tabs()[1]!.dispatchEvent(new KeyboardEvent('keydown', { key: 'ArrowRight', bubbles: true }));
+    });
+    expect(tabs()[0]!.getAttribute('aria-selected')).toBe('true');
   });
 
   it('sends Renew, Release and Done for the right claim, and waits while one is under way', () => {
@@ -128,7 +166,7 @@ describe('popup', () => {
   });
 
   it('shows recognition received and given, notes as text', () => {
-    show({
+    const { summary: s2 } = {
       summary: {
         kind: 'ready',
         summary: summary({
@@ -136,15 +174,17 @@ describe('popup', () => {
           given: [{ key: 'g', who: 'sam', site: FORUM, note: null, at: NOW - 3 * 24 * HOUR, threadTitle: null, threadUrl: 'javascript:alert(1)' }],
         }),
       },
-    });
+    };
+    show({ summary: s2 as never });
+    act(() => (root.querySelector('[role=tab][data-tab=thanks]') as HTMLButtonElement).click());
     const received = root.querySelector('ul[aria-label="Thanks you received lately"]')!;
     expect(received.textContent).toContain('From Grace');
-    expect(received.textContent).toContain('2 h ago');
+    expect(received.textContent).toContain('2 hours ago');
     expect(received.querySelector('.note')!.textContent).toBe('<b>fixed</b> my build');
     expect(received.querySelector('b')).toBeNull();
     const given = root.querySelector('ul[aria-label="Thanks you gave lately"]')!;
     expect(given.textContent).toContain('To sam');
-    expect(given.textContent).toContain('3 d ago');
+    expect(given.textContent).toContain('3 days ago');
     // A stored URL that is not http(s) is not a link.
     expect(given.querySelector('a')).toBeNull();
   });
@@ -152,7 +192,7 @@ describe('popup', () => {
   it('shows where team sync stands, with a way to the settings', () => {
     const onOpenSettings = vi.fn();
     show({ sync: { state: 'synced', lastSyncAt: NOW - 5_000 }, onOpenSettings });
-    expect(text()).toContain('Synced 5 s ago');
+    expect(text()).toContain('Synced just now');
     act(() => button('Settings').click());
     expect(onOpenSettings).toHaveBeenCalled();
     render(null, root);

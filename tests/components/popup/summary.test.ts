@@ -67,8 +67,25 @@ describe('popup summary', () => {
     expect((await loadSummary(store, null)).counts).toBeNull();
   });
 
+  it('says who holds each live claim on the site, leaving out mine and expired ones', async () => {
+    const { store } = await fresh();
+    const now = Date.now();
+    await store.setPeople([{ id: 'sam', name: 'Sam', role: 'member', handles: [], handleKeys: [] }]);
+    await store.act({ type: 'observe', thread: { site: FORUM, threadId: '7' }, fields: { title: 'Webhooks stop', url: `${FORUM}/t/w/7` } }, now - 5_000);
+    await store.act({ type: 'claim', thread: { site: FORUM, threadId: '8' } }, now - 5_000);
+    let seq = 100;
+    const claimBy = (actor: string, threadId: string, at: number) =>
+      ({ v: 1, id: `claim-${actor}-${threadId}`.padEnd(20, 'x'), hlc: `${String(at).padStart(13, '0')}:00000:${actor}`, actor, type: 'claim', thread: { site: FORUM, threadId }, seq: ++seq, at }) as never;
+    // Sam's claim now, and one of Sam's from two days ago (its 24-hour lease is over).
+    await store.applyAccepted([claimBy('sam', '7', now - 1_000), claimBy('sam', '9', now - 48 * 3_600_000)]);
+    const s = await loadSummary(store, FORUM, now);
+    expect(s.counts?.claimed).toBe(2);
+    expect(s.claimedHere).toEqual([{ key: `${FORUM} 7`, holderName: 'Sam', title: 'Webhooks stop', url: `${FORUM}/t/w/7`, expiresAt: now - 1_000 + 86_400_000 }]);
+    expect((await loadSummary(store, OTHER, now)).claimedHere).toEqual([]);
+  });
+
   it('is empty, not broken, on a fresh profile', async () => {
     const { store } = await fresh();
-    expect(await loadSummary(store, FORUM)).toMatchObject({ counts: { unclaimed: 0, claimed: 0, answered: 0, resolved: 0 }, claims: [], received: [], given: [] });
+    expect(await loadSummary(store, FORUM)).toMatchObject({ counts: { unclaimed: 0, claimed: 0, answered: 0, resolved: 0 }, claims: [], claimedHere: [], received: [], given: [] });
   });
 });
