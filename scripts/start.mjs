@@ -5,7 +5,7 @@
  * manager invite code, and says how to load the extension and join the team. The server runs
  * until Ctrl-C.
  *
- *     npm start                    team "Tend team" (made on first use), or the only team there is
+ *     npm start                    team "Community team" (made on first use), or the only team there is
  *     npm start -- --team NAME     an invite to that team (made if missing)
  */
 import { spawn, spawnSync } from 'node:child_process';

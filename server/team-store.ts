@@ -41,6 +41,8 @@ export const MAX_PULL_LIMIT = 1000;
 export const INVITE_TTL_MS = 7 * 24 * 3_600_000;
 /** How long a device invite code is good for. */
 export const DEVICE_INVITE_TTL_MS = 15 * 60_000;
+/** The team a server makes on first use when no team is named (`--team NAME` names another). */
+export const DEFAULT_TEAM_NAME = 'Community team';
 /** How long a live ticket is good for. */
 export const TICKET_TTL_MS = 30_000;
 /** How long a refusal is remembered for repeated pushes (compaction forgets older ones). */
@@ -217,7 +219,7 @@ export class TeamStore {
       throw new ApiError(404, `no team named ${nameOrId}`, 'not-found');
     }
     if (all.length === 1) return all[0]!;
-    if (all.length === 0 && create) return this.createTeam('Tend team');
+    if (all.length === 0 && create) return this.createTeam(DEFAULT_TEAM_NAME);
     throw new ApiError(400, all.length ? `there are ${all.length} teams: say which with --team NAME` : 'there is no team yet', 'bad-request');
   }
 

@@ -1,9 +1,11 @@
 /**
  * The team part of Tend's settings: in solo mode, a form to join a team server with an
- * invite code; in a team, where sync stands and a way to leave.
+ * invite code; in a team, which team, on which server, where sync stands, and a way to leave.
  */
 import { useState } from 'preact/hooks';
 import { useT } from '../i18n';
+import { hostOf } from '../popup/format';
+import { timeAgo } from '../time';
 
 /** Where team sync stands, as the background reports it. */
 export interface TeamStatus {
@@ -12,6 +14,7 @@ export interface TeamStatus {
   error?: string;
   team?: string;
   server?: string;
+  role?: 'member' | 'manager';
 }
 
 export interface TeamSettingsProps {
@@ -19,19 +22,18 @@ export interface TeamSettingsProps {
   loadError: string | null;
   busy: boolean;
   error: string | null;
-  defaultName: string;
   now: number;
-  onJoin: (form: { server: string; code: string; name: string }) => void;
+  onJoin: (form: { server: string; code: string }) => void;
   onLeave: () => void;
 }
 
-/** "synced 5 s ago", "offline", "error: …" in a person's words. */
+/** "Synced just now", "Offline: …", "Sync error: …" in a person's words. */
 export function describeSync(t: ReturnType<typeof useT>, status: TeamStatus, now: number): string {
   switch (status.state) {
     case 'solo':
       return t('syncSolo');
     case 'synced':
-      return status.lastSyncAt ? t('syncSyncedAgo', Math.max(0, Math.round((now - status.lastSyncAt) / 1000))) : t('syncSynced');
+      return status.lastSyncAt ? t('syncSyncedAgo', timeAgo(t, status.lastSyncAt, now)) : t('syncSynced');
     case 'offline':
       return t('syncOffline');
     case 'error':
@@ -43,7 +45,6 @@ export function TeamSettings(props: TeamSettingsProps) {
   const t = useT();
   const [server, setServer] = useState('');
   const [code, setCode] = useState('');
-  const [name, setName] = useState(props.defaultName);
   const { status } = props;
 
   if (props.loadError) {
@@ -63,12 +64,20 @@ export function TeamSettings(props: TeamSettingsProps) {
   if (status.state !== 'solo') {
     return (
       <div class="team-status">
-        <p>
-          <strong>{t('teamJoined', status.team ?? '', status.server ?? '')}</strong>
-        </p>
-        <p class={`sync-state ${status.state === 'error' ? 'error' : 'muted'}`}>
-          {describeSync(t, status, props.now)}
-        </p>
+        <dl class="facts">
+          <dt>{t('teamNameLabel')}</dt>
+          <dd class="team-name">{status.team ?? ''}</dd>
+          <dt>{t('teamServerShort')}</dt>
+          <dd>{status.server ? hostOf(status.server) : ''}</dd>
+          {status.role && (
+            <>
+              <dt>{t('teamRoleLabel')}</dt>
+              <dd>{status.role === 'manager' ? t('teamRoleManager') : t('teamRoleMember')}</dd>
+            </>
+          )}
+          <dt>{t('teamSyncLabel')}</dt>
+          <dd class={`sync-state ${status.state === 'error' ? 'error' : ''}`}>{describeSync(t, status, props.now)}</dd>
+        </dl>
         <button type="button" class="btn" disabled={props.busy} onClick={props.onLeave}>
           {t('teamLeave')}
         </button>
@@ -86,7 +95,7 @@ export function TeamSettings(props: TeamSettingsProps) {
       noValidate
       onSubmit={(e) => {
         e.preventDefault();
-        props.onJoin({ server: server.trim(), code: code.trim(), name: name.trim() });
+        props.onJoin({ server: server.trim(), code: code.trim() });
       }}
     >
       <p class="muted">{t('teamSoloHint')}</p>
@@ -94,8 +103,6 @@ export function TeamSettings(props: TeamSettingsProps) {
       <input id="server" type="url" inputMode="url" placeholder="https://tend.example.org" value={server} onInput={(e) => setServer((e.currentTarget as HTMLInputElement).value)} />
       <label for="code">{t('teamCodeLabel')}</label>
       <input id="code" type="text" autoComplete="off" value={code} onInput={(e) => setCode((e.currentTarget as HTMLInputElement).value)} />
-      <label for="member-name">{t('nameLabel')}</label>
-      <input id="member-name" type="text" autoComplete="nickname" value={name} onInput={(e) => setName((e.currentTarget as HTMLInputElement).value)} />
       <button type="submit" class="btn primary" disabled={props.busy}>
         {props.busy ? t('teamJoining') : t('teamJoin')}
       </button>

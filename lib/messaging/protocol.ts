@@ -133,6 +133,7 @@ export interface SyncStatusView {
   error?: string;
   team?: string;
   server?: string;
+  role?: 'member' | 'manager';
 }
 
 /** Who I became by joining a team. */

@@ -38,9 +38,10 @@ export interface SyncStatus {
   state: SyncState;
   lastSyncAt: number | null;
   error?: string;
-  /** Team name and server, when in a team. */
+  /** Team name, server and my role there, when in a team. */
   team?: string;
   server?: string;
+  role?: 'member' | 'manager';
 }
 
 /** The parts of a WebSocket the client uses (the browser's, or `ws` in Node). */
@@ -295,7 +296,7 @@ export class SyncClient {
     const link = await this.team();
     if (!link) return { state: 'solo', lastSyncAt: null };
     const stored = (await this.store.getMeta<SyncStatus | null>('syncStatus')) ?? { state: 'offline', lastSyncAt: null };
-    return { ...stored, team: link.teamName, server: link.server };
+    return { ...stored, team: link.teamName, server: link.server, role: link.role };
   }
 
   private async setStatus(next: SyncStatus): Promise<void> {
@@ -339,21 +340,21 @@ export class SyncClient {
     const headers: Record<string, string> = { 'Tend-Protocol': String(SYNC_PROTOCOL) };
     if (token) headers.Authorization = `Bearer ${token}`;
     if (body !== undefined) headers['Content-Type'] = 'application/json';
+    const timeoutMs = this.deps.requestTimeoutMs ?? 20_000;
+    const signal = AbortSignal.timeout(timeoutMs);
+    const timedOut = () => new SyncError('network', `the team server did not answer within ${timeoutMs < 1_000 ? `${timeoutMs} ms` : `${Math.round(timeoutMs / 1_000)} s`}`);
     let res: Response;
     try {
-      res = await this.fetchFn(server + path, {
-        method,
-        headers,
-        body: body === undefined ? undefined : JSON.stringify(body),
-        signal: AbortSignal.timeout(this.deps.requestTimeoutMs ?? 20_000),
-      });
+      res = await this.fetchFn(server + path, { method, headers, body: body === undefined ? undefined : JSON.stringify(body), signal });
     } catch (e) {
+      if (signal.aborted) throw timedOut();
       throw new SyncError('network', `cannot reach the team server (${e instanceof Error ? e.message : String(e)})`);
     }
     let data: unknown = null;
     try {
       data = await res.json();
     } catch {
+      if (signal.aborted) throw timedOut();
       if (res.ok) throw new SyncError('server', `the team server answered ${method} ${path} with something that is not JSON`, res.status);
     }
     if (res.ok) return data;

@@ -42,14 +42,20 @@ describe.skipIf(!e2e.chromium)('settings: joining and leaving a team', () => {
     await expect.poll(() => page.getByRole('alert').textContent()).toMatch(/Enter the server's address/);
     await page.getByLabel('Team server address').fill(`http://127.0.0.1:${server.port}`);
     await page.getByLabel('Invite code').fill('WRONG-CODE');
+    // No name yet: joining asks for one first.
+    await page.getByRole('button', { name: 'Join the team' }).click();
+    await expect.poll(() => page.getByRole('alert').textContent()).toMatch(/Set your display name above first/);
     await page.getByLabel('Display name').fill('Grace');
+    await page.getByRole('button', { name: 'Save' }).click();
+    await expect.poll(() => page.getByRole('status').first().textContent()).toMatch(/Teammates will see you as Grace/);
     await page.getByRole('button', { name: 'Join the team' }).click();
     await expect.poll(() => page.getByRole('alert').textContent()).toMatch(/Could not join/);
     await screenshot(page, 'options-join-error');
 
     await page.getByLabel('Invite code').fill(code);
     await page.getByRole('button', { name: 'Join the team' }).click();
-    await expect.poll(() => page.getByText(/Team Docs team on http:\/\/127\.0\.0\.1/).count(), { timeout: 10_000 }).toBe(1);
+    await expect.poll(() => page.locator('.team-name').textContent(), { timeout: 10_000 }).toBe('Docs team');
+    expect(await page.locator('.facts').textContent()).toContain(`Server127.0.0.1:${server.port}`);
     await expect.poll(() => page.locator('.sync-state').textContent(), { timeout: 10_000 }).toMatch(/Synced/);
     await screenshot(page, 'options-joined');
 

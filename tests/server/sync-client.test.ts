@@ -99,6 +99,24 @@ describe('sync client against the server', () => {
     expect(await ann.store.opCount()).toBe((await call(server, 'GET', '/v1/ops?after=0&limit=1000', { token: (await ann.store.getMeta<any>('team')).token })).body.ops.length);
   });
 
+  it('gives up on a server that accepts the connection and never answers, saying so', async () => {
+    const { createServer } = await import('node:net');
+    const silent = createServer(() => undefined);
+    await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve));
+    try {
+      const store = await TendStore.open({ name: `tend-sync-client-${++n}` });
+      await store.me();
+      const client = new SyncClient({ store, requestTimeoutMs: 300 });
+      clients.push(client);
+      const started = Date.now();
+      await expect(client.join(`http://127.0.0.1:${(silent.address() as { port: number }).port}`, 'CODE', 'Ann')).rejects.toThrow('the team server did not answer within 300 ms');
+      expect(Date.now() - started).toBeLessThan(5_000);
+      expect(await client.team()).toBeNull();
+    } finally {
+      silent.close();
+    }
+  });
+
   it('pulls in pages, one transaction per page, with the cursor', async () => {
     const team = newTeam();
     const ann = await device(server, team, 'Ann', 'member', { pullLimit: 7 });
