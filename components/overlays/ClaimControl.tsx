@@ -3,7 +3,7 @@
  * release, done), or see who holds it and since when.
  */
 import { useT } from '../i18n';
-import { shortDuration } from './time';
+import { timeAgo, timeLeft } from '../time';
 
 export interface ClaimInfo {
   holderName: string;
@@ -29,14 +29,14 @@ export function ClaimControl({ state, claim, now, busy, error, onAction }: Claim
   if (claim?.mine) {
     body = (
       <>
-        <span class="tend-status is-mine">{t('ov_claimMine', shortDuration(t, claim.expiresAt - now))}</span>
+        <span class="tend-status is-mine">{t('ov_claimMine', timeLeft(t, claim.expiresAt, now))}</span>
         <button type="button" class="tend-btn" disabled={busy} onClick={act('renew')}>{t('ov_renew')}</button>
         <button type="button" class="tend-btn" disabled={busy} onClick={act('release')}>{t('ov_release')}</button>
         <button type="button" class="tend-btn is-primary" disabled={busy} onClick={act('resolve')}>{t('ov_done')}</button>
       </>
     );
   } else if (claim) {
-    body = <span class="tend-status">{t('ov_claimOther', claim.holderName, shortDuration(t, now - claim.since))}</span>;
+    body = <span class="tend-status">{t('ov_claimOther', claim.holderName, timeAgo(t, claim.since, now))}</span>;
   } else if (state === 'resolved') {
     body = <span class="tend-status is-done">✓ {t('ov_resolved')}</span>;
   } else {

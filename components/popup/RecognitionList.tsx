@@ -1,6 +1,7 @@
 /** Recognition lately: thanks I received (by my linked handles) and thanks I gave. */
 import { useT } from '../i18n';
-import { hostOf, safeHref, timeAgo } from './format';
+import { timeAgo } from '../time';
+import { hostOf, safeHref } from './format';
 import type { RecognitionItem } from './summary';
 
 /** One list of recognition and how to name it. */

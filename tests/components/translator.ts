@@ -11,6 +11,8 @@ export const MESSAGES = JSON.parse(readFileSync(file, 'utf8')) as Record<string,
 
 /** Substitutes `$1`… (and named placeholders) the way browsers do; a missing key throws. */
 export const englishT: Translate = (key, ...subs) => {
+  // The browser's own message for the language of the strings.
+  if (key === '@@ui_locale') return 'en';
   const entry = MESSAGES[key];
   if (!entry) throw new Error(`no message ${key}`);
   let text = entry.message.replace(/\$([A-Za-z0-9_@]+)\$/g, (_, name: string) => entry.placeholders?.[name.toLowerCase()]?.content ?? '');
