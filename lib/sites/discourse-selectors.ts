@@ -4,7 +4,7 @@
  *
  * Each entry names the fixture it is checked against (tests/fixtures/discourse/… are the
  * project's own pages written after current Discourse markup; `real/…` is the saved
- * meta.discourse.org server response in ../shared/fixtures/real) and a public page that
+ * meta.discourse.org server response among the real saved pages, tests/helpers/real-fixtures.ts) and a public page that
  * shows the same markup, for re-checking when Discourse changes. The public URLs were not
  * fetched live when these were written; the fixtures were.
  */

@@ -1,6 +1,6 @@
 /**
- * Real Chromium with the unpacked extension loaded (see ../shared/TESTING.md for what was
- * verified on this kind of machine).
+ * Real Chromium with the unpacked extension loaded (docs/testing.md says what works and
+ * why).
  */
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';

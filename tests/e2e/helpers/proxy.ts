@@ -1,7 +1,7 @@
 /**
  * A TCP proxy on 127.0.0.1 that can be cut and reconnected, to take a server away from one
  * browser only. Playwright's offline mode does not reach an extension's service worker or
- * its WebSockets (../shared/TESTING.md), so a test that needs "this member lost the team
+ * its WebSockets (docs/testing.md), so a test that needs "this member lost the team
  * server" puts one of these between that member's extension and the server.
  */
 import { createConnection, createServer, type Server, type Socket } from 'node:net';

@@ -1,6 +1,6 @@
 /**
  * Tend's IndexedDB as the browser keeps it: record counts read from an extension page, and
- * storage quota overrides through the DevTools protocol (see ../shared/TESTING.md).
+ * storage quota overrides through the DevTools protocol (see docs/testing.md).
  */
 import { createHash } from 'node:crypto';
 import { mkdtempSync, realpathSync, rmSync } from 'node:fs';
