@@ -17,7 +17,7 @@ import { browserT } from '../../lib/i18n';
 import { request, subscribe } from '../../lib/messaging/client';
 import type { SeenThreadSchema, StateSnapshot } from '../../lib/messaging/protocol';
 import { createGuard, OverlayState, pageTheme, startEngine, type ActionGuard } from '../../lib/overlay';
-import { adapterFor, scanPage, type OverlayTarget, type PostTarget, type ThreadTarget } from '../../lib/sites';
+import { adapterFor, type OverlayTarget, type PageRead, type PostTarget, type ThreadTarget } from '../../lib/sites';
 import type * as v from 'valibot';
 
 declare const __TEND_TEST_BUILD__: boolean;
@@ -64,20 +64,20 @@ export function runTend(ctx: ContentScriptContext): void {
   let lastSeen = '';
   let seenTimer: ReturnType<typeof setTimeout> | undefined;
 
+  let seenRead: PageRead | null = null;
   const sendSeen = () => {
     seenTimer = undefined;
-    const scan = scanPage(document, new URL(location.href));
-    if (!scan || scan.site !== site) return;
-    state.setViewer(scan.viewer);
-    const threads = scan.threads.slice(0, 500).map(toSeen);
-    const body = JSON.stringify([scan.viewer, threads]);
+    const read = seenRead;
+    if (!read) return;
+    state.setViewer(read.viewer);
+    const threads = read.threads.slice(0, 500).map(toSeen);
+    const body = JSON.stringify([read.viewer, threads]);
     if (body === lastSeen) return;
     lastSeen = body;
-    void request({ type: 'page.seen', site, viewer: scan.viewer, threads }).then((r) => r.ok && state.apply(r.value));
+    void request({ type: 'page.seen', site, viewer: read.viewer, threads }).then((r) => r.ok && state.apply(r.value));
   };
+  let firstRead = true;
 
-  // The full read of the page waits for its own task, so the first overlays are not held up.
-  seenTimer = setTimeout(sendSeen, 0);
   startEngine({
     doc: document,
     adapter,
@@ -85,6 +85,14 @@ export function runTend(ctx: ContentScriptContext): void {
     signal,
     instance: `${browserInstance()}`,
     shadowMode: __TEND_TEST_BUILD__ ? 'open' : 'closed',
+    onRead: (read) => {
+      // What the page shows goes to the background in a task of its own, once the page has
+      // settled for a moment: the first overlays are not held up, and a burst of changes is one message.
+      seenRead = read;
+      clearTimeout(seenTimer);
+      seenTimer = setTimeout(sendSeen, firstRead ? 0 : 300);
+      firstRead = false;
+    },
     prepare: (_target, root, host) => {
       host.dataset.theme = theme;
       adoptStyles(root, sheet);
@@ -118,8 +126,6 @@ export function runTend(ctx: ContentScriptContext): void {
         watched = keys;
         sub.watch({ posts, threads });
       }
-      clearTimeout(seenTimer);
-      seenTimer = setTimeout(sendSeen, 300);
     },
   });
   signal.addEventListener('abort', () => clearTimeout(seenTimer));

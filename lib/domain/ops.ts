@@ -6,7 +6,7 @@
 import * as v from 'valibot';
 import { HLC_PATTERN } from './hlc';
 import { OP_ID_PATTERN } from './ids';
-import { MAX_NOTE_LENGTH } from './limits';
+import { LOCAL_ID_PATTERN, MAX_NOTE_LENGTH } from './limits';
 
 /** The op format version this build writes and understands. */
 export const OP_VERSION = 1;
@@ -14,7 +14,6 @@ export const OP_VERSION = 1;
 export { MAX_NOTE_LENGTH } from './limits';
 
 const SITE_PATTERN = /^https?:\/\/[a-z0-9.-]{1,253}(:\d{1,5})?$/;
-const LOCAL_ID_PATTERN = /^[A-Za-z0-9_\-./#@:]{1,200}$/;
 
 /** A canonical site id (an origin). */
 export const SiteSchema = v.pipe(v.string(), v.regex(SITE_PATTERN, 'site must be an origin'));

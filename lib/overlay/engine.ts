@@ -1,11 +1,12 @@
 /**
  * The overlay engine: one generic loop, driven by a site adapter, that keeps exactly one
  * overlay on each target the page shows. It watches the page with a MutationObserver (the
- * callback only schedules; it reads nothing), diffs the adapter's targets by key and element,
+ * callback only schedules; it reads nothing), reads the page once per pass, diffs the read's
+ * targets by key and element,
  * mounts new overlays in short time slices so no task runs long, and unmounts overlays whose
  * target left (client-side routing, re-renders, cloaked posts, infinite scroll).
  */
-import { targetKey, type OverlayTarget, type SiteAdapter } from '../sites';
+import { targetKey, type OverlayTarget, type PageRead, type SiteAdapter } from '../sites';
 
 /** The tag of every overlay host Tend inserts into a page. */
 export const HOST_TAG = 'tend-overlay';
@@ -28,8 +29,13 @@ export interface EngineOptions {
   shadowMode: ShadowRootMode;
   /** Identifies this engine's hosts; hosts with another id are left over from an older Tend and removed. */
   instance: string;
-  /** Called after each pass with the targets now mounted (the content script watches their keys). */
-  onPass?: (targets: readonly OverlayTarget[], url: URL) => void;
+  /**
+   * Called after each pass with the targets now mounted (the content script watches their
+   * keys) and the read they came from (what the page shows, for the background).
+   */
+  onPass?: (targets: readonly OverlayTarget[], url: URL, read: PageRead | null) => void;
+  /** Called right after each read, before any mounting: what the page shows now. */
+  onRead?: (read: PageRead | null, url: URL) => void;
   /** Stops everything. */
   signal: AbortSignal;
   /** Longest stretch of rendering overlay contents before yielding to the page, in ms. */
@@ -75,6 +81,8 @@ export function startEngine(options: EngineOptions): Engine {
   const win = doc.defaultView!;
   const mounted = new Map<string, Mounted>();
   let queue: { key: string; target: OverlayTarget }[] = [];
+  /** The newest read of the page. */
+  let lastRead: PageRead | null = null;
   let passTimer: ReturnType<typeof setTimeout> | undefined;
   let slicePending = false;
   // Yield between slices with a message, not setTimeout(0): nested timers are clamped to 4 ms,
@@ -156,7 +164,7 @@ export function startEngine(options: EngineOptions): Engine {
     // Very long queues show progress every second rather than all at the very end.
     if (!queue.length || performance.now() - lastFlush >= flushEveryMs) flush();
     if (queue.length) yieldThenMount();
-    else options.onPass?.([...mounted.values()].map((m) => m.target), new URL(win.location.href));
+    else options.onPass?.([...mounted.values()].map((m) => m.target), new URL(win.location.href), lastRead);
     settle();
   };
 
@@ -165,14 +173,14 @@ export function startEngine(options: EngineOptions): Engine {
     if (signal.aborted) return;
     if (!root?.isConnected) observeRoot();
     const url = new URL(win.location.href);
-    let targets: OverlayTarget[] = [];
     try {
-      targets = adapter.targets(doc, url);
+      lastRead = adapter.read(doc, url);
     } catch {
-      targets = [];
+      lastRead = null;
     }
+    options.onRead?.(lastRead, url);
     const next = new Map<string, OverlayTarget>();
-    for (const t of targets) {
+    for (const t of lastRead?.targets ?? []) {
       const key = targetKey(site, t);
       if (!next.has(key)) next.set(key, t);
     }
@@ -185,7 +193,7 @@ export function startEngine(options: EngineOptions): Engine {
     queue = [...next].filter(([key]) => !mounted.has(key) && !rendering.has(key)).map(([key, target]) => ({ key, target }));
     if (queue.length && !slicePending) mountSlice();
     else {
-      if (!queue.length) options.onPass?.([...mounted.values()].map((m) => m.target), url);
+      if (!queue.length) options.onPass?.([...mounted.values()].map((m) => m.target), url, lastRead);
       settle();
     }
   };

@@ -48,6 +48,8 @@ export const SEL = {
   topicTitleArea: '#topic-title',
   /** Title text. topic.html (fancy-title), topic-crawler.html + real/…12483… (h1 / h1.crawler-topic-title); META_TOPIC, META_2020. */
   topicTitleText: ['#topic-title h1 .fancy-title', '#topic-title .fancy-title', '#topic-title h1', 'h1.crawler-topic-title'],
+  /** The title heading; the claim bar goes after it. topic.html; META_TOPIC. */
+  topicTitleHeading: '#topic-title h1',
   /** Title links carrying `/t/<slug>/<id>`. topic.html, topic-crawler.html, real/…12483…; META_TOPIC. */
   topicTitleLink: ['#topic-title h1 a[href*="/t/"]', 'h1.crawler-topic-title a[href*="/t/"]'],
   /** Category name(s); the last one is the most specific. topic.html (badge-category__name), topic-crawler.html (category-name), real/…12483… (#breadcrumbs); META_TOPIC, META_2020. */
@@ -122,10 +124,10 @@ export const SEL = {
   ].join(', '),
   /** Rows explicitly marked unsolved. latest.html; META_CATEGORY. */
   rowUnsolved: '.topic-status.--unsolved, .topic-status .--unsolved',
-  /** Row class for the solved state. latest.html; META_CATEGORY. */
-  rowSolvedClass: 'status-solved',
-  /** Row class for the unsolved state. latest.html; META_CATEGORY. */
-  rowUnsolvedClass: 'status-unsolved',
+  /** Rows classed as solved. latest.html; META_CATEGORY. */
+  rowSolvedMark: '.status-solved',
+  /** Rows classed as unsolved. latest.html; META_CATEGORY. */
+  rowUnsolvedMark: '.status-unsolved',
   /** Posters column; the original poster comes first. latest.html; META_LATEST. */
   rowPoster: 'td.posters a[data-user-card]',
   /** The category a /c/… page lists (select-kit breadcrumb with `data-name`, `data-value` = id). category.html; META_CATEGORY. */

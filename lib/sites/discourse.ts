@@ -1,16 +1,19 @@
 /**
  * Discourse adapter. Discourse runs on any domain, so it is recognised from the page (its
- * generator tag), never from the host. It reads three page variants and gives them the same
- * keys:
+ * generator tag), never from the host. Its rendered topics and topic lists are read by a site
+ * description (`DISCOURSE_DESCRIPTION`, every selector from `discourse-selectors.ts`), through
+ * the same interpreter as any forum a person describes. Hooks add what selectors cannot say:
  *
- * - the rendered Ember app (topic pages with cloaked off-screen posts, topic lists);
- * - the crawler view served without JavaScript (to bots, and inside <noscript> to browsers);
- * - the preloaded store JSON, for the viewer and a topic's reply count only.
+ * - canonical addresses `<origin><base>/t/<slug>/<id>[/<n>]`, rebuilt rather than copied, so
+ *   every page variant gives the same keys and URLs;
+ * - the preloaded store JSON, for the viewer and a topic's reply count;
+ * - the crawler view served without JavaScript (to bots, and inside <noscript> to browsers).
  *
  * Keys: threadId = topic id, postId = post NUMBER. Crawler pages carry no post ids, so the
- * post number is the one post key every variant has. URLs are rebuilt canonically as
- * `<origin><base>/t/<slug>/<id>[/<n>]` rather than copied from the page.
+ * post number is the one post key every variant has.
  */
+import type { SiteDescription } from '../domain/site-description';
+import { describedAdapter, type AdapterHooks, type DescribedRead, type Found, type PassContext } from './described';
 import { SEL } from './discourse-selectors';
 import {
   MAX_CATEGORY,
@@ -22,15 +25,14 @@ import {
   firstOf,
   handle,
   lastOf,
-  parseCount,
   parseTime,
   tagList,
   textOf,
   type Root,
 } from './page-text';
-import type { AdapterScan, OverlayTarget, PostInfo, SiteAdapter, TargetPlacement, ThreadInfo } from './types';
+import type { PostInfo, ThreadInfo } from './types';
 
-/** Most posts or threads reported from one page; a hostile page cannot make a scan huge. */
+/** Most posts or rows read from one page; a hostile page cannot make a read huge. */
 // A long topic keeps a few thousand posts rendered once scrolled through; beyond that is hostile.
 const MAX_ITEMS = 5_000;
 /** Largest preloaded JSON attribute read, in characters. */
@@ -231,21 +233,8 @@ function readViewer(doc: Document, url: URL): string | null {
   return null;
 }
 
+
 // ── Reading the page ─────────────────────────────────────────────────────────────────────
-
-/** Something found on the page, with where its overlay would go (null anchor: not in the live DOM). */
-interface Found<T> {
-  info: T;
-  element: Element;
-  anchor: Element | null;
-  placement: TargetPlacement;
-}
-
-interface PageRead {
-  topic: Found<ThreadInfo> | null;
-  posts: Found<PostInfo>[];
-  rows: Found<ThreadInfo>[];
-}
 
 function tagsIn(els: Element[]): string[] {
   return tagList(els.map((el) => el.getAttribute('data-tag-name') ?? el.textContent));
@@ -305,65 +294,6 @@ function topicTitle(root: Root, doc: Document, topicId: string, useMeta: boolean
 function answeredState(marked: boolean, firstPostShown: boolean): boolean | null {
   if (marked) return true;
   return firstPostShown ? false : null;
-}
-
-const AUTHOR_IN_LABEL = /@([\p{L}\p{M}\p{N}_.-]{1,60})\s*$/u;
-
-/** Rendered topic: `#topic[data-topic-id]` with `article#post_<n>` posts. */
-function readRenderedTopic(doc: Document, url: URL, place: Place): PageRead | null {
-  const topicEl = doc.querySelector(SEL.topic);
-  if (!topicEl) return null;
-  const topicId = decimalId(topicEl.getAttribute('data-topic-id'));
-  if (!topicId) return null;
-  const slug = slugFor(doc, doc, url, place, topicId);
-
-  const posts: Found<PostInfo>[] = [];
-  let firstPost: { author: string; createdAt: number | null } | null = null;
-  for (const article of Array.from(topicEl.querySelectorAll(SEL.postArticle))) {
-    if (posts.length >= MAX_ITEMS) break;
-    try {
-      if (article.parentElement?.closest(SEL.cooked)) continue;
-      const postNumber = decimalId(/^post_(\d+)$/.exec(article.id)?.[1]);
-      if (!postNumber) continue;
-      const articleTopic = article.getAttribute('data-topic-id');
-      if (articleTopic !== null && decimalId(articleTopic) !== topicId) continue;
-      if (article.matches(SEL.smallAction) || article.closest(SEL.postWrapper)?.matches(SEL.smallAction)) continue;
-      const card = firstOf(article, SEL.postAuthorCard, SEL.cooked);
-      const author =
-        handle(card?.getAttribute('data-user-card')) ??
-        handle(AUTHOR_IN_LABEL.exec(cleanText(article.getAttribute('aria-label'), 200))?.[1]);
-      if (!author) continue;
-      if (postNumber === '1') {
-        const time = firstOf(article, SEL.postDate, SEL.cooked)?.getAttribute('data-time');
-        firstPost = { author, createdAt: parseTime(time) };
-      }
-      const anchor = firstOf(article, SEL.postAnchor, SEL.cooked) ?? article;
-      posts.push({ info: postInfo(place, slug, topicId, postNumber, author), element: article, anchor, placement: 'beforeend' });
-    } catch {
-      // One unreadable post must not hide the others.
-    }
-  }
-
-  let topic: Found<ThreadInfo> | null = null;
-  const title = topicTitle(doc, doc, topicId, false);
-  if (title) {
-    const marked = doc.querySelector(SEL.topicSolved) !== null || doc.querySelector(SEL.acceptedAnswer) !== null;
-    const info = threadInfo({
-      threadId: topicId,
-      title,
-      url: threadUrl(place, slug, topicId),
-      author: firstPost?.author,
-      replies: preloadedReplies(doc, topicId),
-      answered: answeredState(marked, firstPost !== null),
-      createdAt: firstPost?.createdAt,
-      category: textOf(lastOf(doc, SEL.topicCategory), MAX_CATEGORY) || null,
-      tags: tagsIn(allOf(doc, SEL.topicTags)),
-    });
-    const titleArea = doc.querySelector(SEL.topicTitleArea);
-    const h1 = titleArea?.querySelector('h1') ?? null;
-    topic = { info, element: titleArea ?? topicEl, anchor: h1 ?? titleArea, placement: h1 ? 'afterend' : 'beforeend' };
-  }
-  return { topic, posts, rows: [] };
 }
 
 const noscriptCache = new WeakMap<Element, DocumentFragment | null>();
@@ -427,7 +357,7 @@ function crawlerTopicId(root: Root, doc: Document, url: URL, place: Place): stri
 }
 
 /** Crawler topic: `div#post_<n>.crawler-post` (2023+) or position-numbered posts (older). */
-function readCrawlerTopic(root: Root, doc: Document, url: URL, place: Place): PageRead | null {
+function readCrawlerTopic(root: Root, doc: Document, url: URL, place: Place): { topic: Found<ThreadInfo> | null; posts: Found<PostInfo>[] } | null {
   const postEls = Array.from(root.querySelectorAll(SEL.crawlerPost));
   if (postEls.length === 0) return null;
   const topicId = crawlerTopicId(root, doc, url, place);
@@ -491,7 +421,7 @@ function readCrawlerTopic(root: Root, doc: Document, url: URL, place: Place): Pa
     const element = root.querySelector(SEL.topicTitleArea) ?? h1 ?? postEls[0]!;
     topic = { info, element, anchor: live ? h1 : null, placement: 'afterend' };
   }
-  return { topic, posts, rows: [] };
+  return { topic, posts };
 }
 
 /** The category a `/c/…` page lists, for rows that do not show their own badge. */
@@ -502,150 +432,147 @@ function pageCategory(doc: Document, url: URL, place: Place): string | null {
   return cleanText(drops[drops.length - 1]?.getAttribute('data-name'), MAX_CATEGORY) || null;
 }
 
-function rowAnswered(row: Element): boolean | null {
-  if (row.classList.contains(SEL.rowSolvedClass) || row.querySelector(SEL.rowSolved)) return true;
-  if (row.classList.contains(SEL.rowUnsolvedClass) || row.querySelector(SEL.rowUnsolved)) return false;
-  return null;
+// ── The description ──────────────────────────────────────────────────────────────────────
+
+/** Rendered topics and topic lists, as data: every selector comes from the selector table. */
+export const DISCOURSE_DESCRIPTION: SiteDescription = {
+  version: 1,
+  name: 'Discourse',
+  // Recognised on any domain by its marker; this is only where the description was checked.
+  origins: ['https://meta.discourse.org'],
+  marker: SEL.generator,
+  thread: {
+    container: SEL.topic,
+    id: { attr: 'data-topic-id', decimal: true },
+    title: { selector: [...SEL.topicTitleText] },
+    answered: [SEL.topicSolved, SEL.acceptedAnswer],
+    category: { selector: [...SEL.topicCategory], last: true },
+    tags: { selector: [...SEL.topicTags], attr: 'data-tag-name' },
+    anchor: { selector: SEL.topicTitleHeading, element: SEL.topicTitleArea, placement: 'after' },
+  },
+  posts: {
+    item: SEL.postArticle,
+    // Some saved pages nest the stream oddly; posts of another topic are left out by their topic id.
+    scope: 'document',
+    threadAttr: 'data-topic-id',
+    id: { attr: 'id', pattern: '^post_(\\d+)$', decimal: true },
+    author: [
+      { selector: [...SEL.postAuthorCard], attr: 'data-user-card' },
+      // "post #3 by @carol", or localised: "@carol 发布的帖子 #3".
+      { attr: 'aria-label', pattern: '^[^@]*@([^\\s@]+)' },
+    ],
+    body: SEL.cooked,
+    exclude: [SEL.cooked, SEL.smallAction],
+    question: { id: '1' },
+    anchor: { selector: [...SEL.postAnchor], placement: 'append' },
+  },
+  list: {
+    row: SEL.listRow,
+    exclude: SEL.cooked,
+    id: { attr: 'data-topic-id', decimal: true },
+    title: { selector: [...SEL.rowTitleLink] },
+    replies: [
+      { selector: [...SEL.rowReplies], attr: 'title' },
+      { selector: [...SEL.rowReplies] },
+    ],
+    answered: [SEL.rowSolvedMark, SEL.rowSolved],
+    unanswered: [SEL.rowUnsolvedMark, SEL.rowUnsolved],
+    author: { selector: SEL.rowPoster, attr: 'data-user-card' },
+    category: { selector: [...SEL.rowCategory], last: true },
+    tags: { selector: SEL.rowTags, attr: 'data-tag-name' },
+    anchor: { selector: [...SEL.rowTitleLink], placement: 'after' },
+  },
+  observe: SEL.mainOutlet,
+};
+
+// ── The hooks ────────────────────────────────────────────────────────────────────────────
+
+/** What one pass works out once: where the forum lives, and each topic's slug. */
+interface DiscourseContext {
+  place: Place;
+  slugs: Map<string, string>;
+  slug(topicId: string): string;
 }
 
-/** Topic list rows, rendered or crawler. */
-function readRows(root: Root, doc: Document, url: URL, place: Place): Found<ThreadInfo>[] {
-  const live = root === doc;
-  const fallbackCategory = pageCategory(doc, url, place);
-  const rows: Found<ThreadInfo>[] = [];
-  for (const row of Array.from(root.querySelectorAll(SEL.listRow))) {
-    if (rows.length >= MAX_ITEMS) break;
-    try {
-      if (row.parentElement?.closest(SEL.listRowContainer)) continue;
-      if (row.closest(SEL.cooked)) continue;
-      const attr = row.getAttribute('data-topic-id');
-      const link = firstOf(row, SEL.rowTitleLink);
-      const parsed = parseTopicHref(link?.getAttribute('href'), url, place);
-      const topicId = attr !== null ? decimalId(attr) : (parsed?.topicId ?? null);
-      if (!topicId || !link) continue;
-      const title = textOf(link, MAX_TITLE);
-      if (!title) continue;
-      const slug = parsed && parsed.topicId === topicId && parsed.slug ? parsed.slug : 'topic';
-      const repliesEl = firstOf(row, SEL.rowReplies);
-      const replies = repliesEl ? (parseCount(repliesEl.getAttribute('title')) ?? parseCount(repliesEl.textContent)) : null;
-      const poster = row.querySelector(SEL.rowPoster);
-      const info = threadInfo({
-        threadId: topicId,
-        title,
-        url: threadUrl(place, slug, topicId),
-        author: handle(poster?.getAttribute('data-user-card')),
-        replies,
-        answered: rowAnswered(row),
-        category: textOf(lastOf(row, SEL.rowCategory), MAX_CATEGORY) || fallbackCategory,
-        tags: tagsIn(Array.from(row.querySelectorAll(SEL.rowTags))),
-      });
-      rows.push({ info, element: row, anchor: live ? link : null, placement: 'afterend' });
-    } catch {
-      // One unreadable row must not hide the others.
+const hooks: AdapterHooks<DiscourseContext> = {
+  prepare(doc, url) {
+    const place = placeOf(doc, url);
+    const slugs = new Map<string, string>();
+    return {
+      place,
+      slugs,
+      slug(topicId) {
+        let slug = slugs.get(topicId);
+        if (slug === undefined) slugs.set(topicId, (slug = slugFor(doc, doc, url, place, topicId)));
+        return slug;
+      },
+    };
+  },
+
+  viewer(_ctx, pass) {
+    return readViewer(pass.doc, pass.url);
+  },
+
+  thread(info, found, ctx, pass) {
+    const { doc } = pass;
+    const out: ThreadInfo = { ...info, url: threadUrl(ctx.place, ctx.slug(info.threadId), info.threadId) };
+    // During a soft navigation the old title can linger; trust it only for this topic.
+    const title = topicTitle(doc, doc, info.threadId, false);
+    if (!title) return null;
+    out.title = title;
+    const replies = preloadedReplies(doc, info.threadId);
+    if (replies !== undefined) out.replies = replies;
+    else delete out.replies;
+    const question = found.posts.find((p) => p.info.isQuestion);
+    const created = question ? parseTime(firstOf(question.element, SEL.postDate, SEL.cooked)?.getAttribute('data-time')) : null;
+    if (created !== null) out.createdAt = created;
+    return reorder(out);
+  },
+
+  post(info, _element, ctx) {
+    return postInfo(ctx.place, ctx.slug(info.threadId), info.threadId, info.postId, info.author);
+  },
+
+  rowId(row, ctx, pass) {
+    // A row that names its topic is taken at its word, even when the word is not a number.
+    if (row.hasAttribute('data-topic-id')) return null;
+    return parseTopicHref(firstOf(row, SEL.rowTitleLink)?.getAttribute('href'), pass.url, ctx.place)?.topicId ?? null;
+  },
+
+  row(info, row, ctx, pass) {
+    const parsed = parseTopicHref(firstOf(row, SEL.rowTitleLink)?.getAttribute('href'), pass.url, ctx.place);
+    const slug = parsed && parsed.topicId === info.threadId && parsed.slug ? parsed.slug : 'topic';
+    const out: ThreadInfo = { ...info, url: threadUrl(ctx.place, slug, info.threadId) };
+    if (!out.category) {
+      const fallback = pageCategory(pass.doc, pass.url, ctx.place);
+      if (fallback) out.category = fallback;
     }
-  }
-  // A parser without scripting shows <noscript> crawler rows next to the rendered ones;
-  // the rendered rows carry more (posters, solved state), so they win.
-  const outside = rows.filter((r) => !r.element.closest(SEL.noscript));
-  return outside.length > 0 ? outside : rows;
-}
+    return reorder(out);
+  },
 
-function readPage(doc: Document, url: URL): PageRead {
-  const place = placeOf(doc, url);
-  const rendered = readRenderedTopic(doc, url, place);
-  const crawler = rendered ? null : crawlerRoot(doc, url);
-  const topicRead = rendered ?? (crawler ? readCrawlerTopic(crawler, doc, url, place) : null);
-  let rows = readRows(doc, doc, url, place);
-  if (rows.length === 0 && crawler && crawler !== doc) rows = readRows(crawler, doc, url, place);
+  rows(rows) {
+    // A parser without scripting shows <noscript> crawler rows next to the rendered ones;
+    // the rendered rows carry more (posters, solved state), so they win.
+    const outside = rows.filter((r) => !r.element.closest(SEL.noscript));
+    return outside.length > 0 ? outside : rows;
+  },
 
-  // One entry per key: the topic itself first, then rows of other topics.
-  const topic = topicRead?.topic ?? null;
-  const seenThreads = new Set<string>(topic ? [topic.info.threadId] : []);
-  const uniqueRows: Found<ThreadInfo>[] = [];
-  for (const row of rows) {
-    if (seenThreads.has(row.info.threadId)) continue;
-    seenThreads.add(row.info.threadId);
-    uniqueRows.push(row);
-  }
-  const seenPosts = new Set<string>();
-  const posts: Found<PostInfo>[] = [];
-  for (const p of topicRead?.posts ?? []) {
-    if (seenPosts.has(p.info.postId)) continue;
-    seenPosts.add(p.info.postId);
-    posts.push(p);
-  }
-  return { topic, posts, rows: uniqueRows };
-}
+  fallback(ctx, pass, described) {
+    const crawler = crawlerRoot(pass.doc, pass.url);
+    const topic = crawler ? readCrawlerTopic(crawler, pass.doc, pass.url, ctx.place) : null;
+    if (!topic && !crawler) return null;
+    let rows = described.rows;
+    if (rows.length === 0 && crawler && crawler !== pass.doc) rows = described.rowsIn(crawler);
+    if (!topic && rows === described.rows) return null;
+    return { thread: topic?.topic ?? null, posts: topic?.posts ?? [], rows, partial: false };
+  },
+};
 
-// ── The adapter ──────────────────────────────────────────────────────────────────────────
-
-function isDiscourse(doc: Document): boolean {
-  try {
-    return doc.querySelector(SEL.generator) !== null;
-  } catch {
-    return false;
-  }
-}
-
-function scan(doc: Document, url: URL): AdapterScan | null {
-  if (!isDiscourse(doc)) return null;
-  const page = readPage(doc, url);
-  let viewer: string | null = null;
-  try {
-    viewer = readViewer(doc, url);
-  } catch {
-    viewer = null;
-  }
-  const threads = [...(page.topic ? [page.topic.info] : []), ...page.rows.map((r) => r.info)];
-  return { viewer, threads, posts: page.posts.map((p) => p.info) };
-}
-
-function targets(doc: Document, url: URL): OverlayTarget[] {
-  if (!isDiscourse(doc)) return [];
-  const page = readPage(doc, url);
-  const out: OverlayTarget[] = [];
-  const { topic } = page;
-  if (topic?.anchor) {
-    out.push({ kind: 'thread', thread: topic.info, element: topic.element, anchor: topic.anchor, placement: topic.placement });
-  }
-  for (const p of page.posts) {
-    if (p.anchor) out.push({ kind: 'post', post: p.info, element: p.element, anchor: p.anchor, placement: p.placement });
-  }
-  for (const r of page.rows) {
-    if (r.anchor) out.push({ kind: 'thread-row', thread: r.info, element: r.element, anchor: r.anchor, placement: r.placement });
-  }
-  return out;
+/** Fields in one order, so reads compare equal whichever way they were made. */
+function reorder(info: ThreadInfo): ThreadInfo {
+  return threadInfo({ ...info });
 }
 
 /** The Discourse adapter: any domain, recognised from the page. Never throws. */
-export const discourse: SiteAdapter = {
-  platform: 'discourse',
-
-  detect(doc) {
-    return isDiscourse(doc);
-  },
-
-  scan(doc, url) {
-    try {
-      return scan(doc, url);
-    } catch {
-      return null;
-    }
-  },
-
-  targets(doc, url) {
-    try {
-      return targets(doc, url);
-    } catch {
-      return [];
-    }
-  },
-
-  observeRoot(doc) {
-    try {
-      return doc.querySelector(SEL.mainOutlet);
-    } catch {
-      return null;
-    }
-  },
-};
+// Bounded by the number of items read; its own selectors need no time limit.
+export const discourse = describedAdapter(DISCOURSE_DESCRIPTION, { platform: 'discourse', anyOrigin: true, maxItems: MAX_ITEMS, budgetMs: 10_000, hooks });

@@ -40,7 +40,7 @@ export interface PostInfo {
   isQuestion?: boolean;
 }
 
-/** What is on a page: the one call the overlay engine and conformance tests use. */
+/** What is on a page: the one call the conformance tests use. */
 export interface PageScan {
   /** Canonical community id (see `canonicalSite`). */
   site: SiteId;
@@ -53,9 +53,6 @@ export interface PageScan {
   /** Posts currently rendered on the page. */
   posts: PostInfo[];
 }
-
-/** What an adapter reports; the registry adds `site` and `platform`. */
-export type AdapterScan = Omit<PageScan, 'site' | 'platform'>;
 
 /** Where an overlay goes relative to its anchor, as in `Element.insertAdjacentElement`. */
 export type TargetPlacement = 'beforebegin' | 'afterbegin' | 'beforeend' | 'afterend';
@@ -74,7 +71,7 @@ interface TargetBase {
 export interface PostTarget extends TargetBase {
   /** Discriminant. */
   kind: 'post';
-  /** The post, with the same keys `scan` reports. */
+  /** The post, with the same keys the read reports. */
   post: PostInfo;
 }
 
@@ -82,12 +79,29 @@ export interface PostTarget extends TargetBase {
 export interface ThreadTarget extends TargetBase {
   /** `thread` for a thread page's header, `thread-row` for a row in a list of threads. */
   kind: 'thread' | 'thread-row';
-  /** The thread, with the same keys `scan` reports. */
+  /** The thread, with the same keys the read reports. */
   thread: ThreadInfo;
 }
 
 /** Anything an overlay attaches to. */
 export type OverlayTarget = PostTarget | ThreadTarget;
+
+/**
+ * One read of a page: what is on it and the elements overlays attach to, together. Every
+ * target's post or thread is also in `posts` or `threads`.
+ */
+export interface PageRead {
+  /** The logged-in user's handle on this site, or null when logged out or unknown. */
+  viewer: string | null;
+  /** Threads on the page: on a thread page the thread itself first, then any listed threads. */
+  threads: ThreadInfo[];
+  /** Posts currently on the page. */
+  posts: PostInfo[];
+  /** Where overlays go now (items read from markup that is not live, like `<noscript>` text, have none). */
+  targets: OverlayTarget[];
+  /** True when reading stopped early because the page was too large or too slow to read whole. */
+  partial?: boolean;
+}
 
 /**
  * One platform's page reader. Every method must tolerate any markup (hostile, half-rendered,
@@ -100,19 +114,14 @@ export interface SiteAdapter {
   /** Whether this page belongs to the platform (for self-hosted software, from the page itself, on any domain). */
   detect(doc: Document, url: URL): boolean;
   /**
-   * What is on the page now: threads, rendered posts and the viewer. Null when the adapter
-   * cannot read the page at all; an empty scan when it can but nothing is shown.
+   * What is on the page now, with the elements overlays attach to. Cheap enough to call after
+   * every batch of DOM mutations: the engine diffs successive reads by key and element identity.
+   * Null when the adapter cannot read the page at all; an empty read when it can but nothing
+   * is shown.
    */
-  scan(doc: Document, url: URL): AdapterScan | null;
+  read(doc: Document, url: URL): PageRead | null;
   /**
-   * The elements overlays attach to right now, with their keys. Pure and cheap enough to
-   * call after every batch of DOM mutations: the engine diffs successive results by key
-   * and element identity to mount overlays on new targets and unmount them from targets that
-   * went away (a cloaked post, a soft navigation).
-   */
-  targets(doc: Document, url: URL): OverlayTarget[];
-  /**
-   * The subtree whose mutations can change `scan`/`targets` (the engine observes it with a
+   * The subtree whose mutations can change the read (the engine observes it with a
    * MutationObserver, childList + subtree). Null means the whole document.
    */
   observeRoot(doc: Document): Element | null;

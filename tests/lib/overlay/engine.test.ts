@@ -7,11 +7,12 @@ import type { OverlayTarget, SiteAdapter } from '../../../lib/sites';
 const adapter: SiteAdapter = {
   platform: 'custom',
   detect: () => true,
-  scan: () => ({ viewer: null, threads: [], posts: [] }),
-  targets: (doc) =>
-    [...doc.querySelectorAll<HTMLElement>('.post[data-n]')].map(
+  read: (doc) => {
+    const targets = [...doc.querySelectorAll<HTMLElement>('.post[data-n]')].map(
       (el): OverlayTarget => ({ kind: 'post', element: el, anchor: el, placement: 'beforeend', post: { threadId: '1', postId: el.dataset.n!, author: 'a', url: 'https://x.test/1' } }),
-    ),
+    );
+    return { viewer: null, threads: [], posts: targets.map((t) => (t.kind === 'post' ? t.post : null!)), targets };
+  },
   observeRoot: () => null,
 };
 

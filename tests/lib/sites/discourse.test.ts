@@ -391,8 +391,7 @@ describe('Discourse detection', () => {
     const custom: SiteAdapter = {
       platform: 'custom',
       detect: () => true,
-      scan: () => ({ viewer: 'me', threads: [], posts: [] }),
-      targets: () => [],
+      read: () => ({ viewer: 'me', threads: [], posts: [], targets: [] }),
       observeRoot: () => null,
     };
     const other = page('', 'https://other.example.net/', '<meta name="generator" content="phpBB">');
@@ -576,8 +575,7 @@ describe('Discourse adapter on hostile or odd markup', () => {
       expect(pageTargets(doc as Document, new URL(TOPIC_URL))).toEqual([]);
       // The adapter itself holds the same promise, for callers that use it directly.
       expect(discourse.detect(doc as Document, new URL(TOPIC_URL))).toBe(false);
-      expect(discourse.scan(doc as Document, new URL(TOPIC_URL))).toBeNull();
-      expect(discourse.targets(doc as Document, new URL(TOPIC_URL))).toEqual([]);
+      expect(discourse.read(doc as Document, new URL(TOPIC_URL))).toBeNull();
       expect(discourse.observeRoot(doc as Document)).toBeNull();
     }
     const p = page(topic(article('post_1', 'alice')));
@@ -587,7 +585,7 @@ describe('Discourse adapter on hostile or odd markup', () => {
     const throwingDetect: SiteAdapter = { ...discourse, platform: 'custom', detect: () => { throw new Error('x'); } };
     const other = page('', 'https://other.example.net/', '');
     expect(adapterFor(other.doc, other.url, [throwingDetect])).toBeNull();
-    const throwingScan: SiteAdapter = { ...discourse, platform: 'custom', detect: () => true, scan: () => { throw new Error('x'); } };
+    const throwingScan: SiteAdapter = { ...discourse, platform: 'custom', detect: () => true, read: () => { throw new Error('x'); } };
     expect(scanPage(other.doc, other.url, [throwingScan])).toBeNull();
   });
 

@@ -5,7 +5,7 @@
  * one line saying so (and fails in CI).
  */
 import { afterAll, describe, expect, it } from 'vitest';
-import { adapterFor, pageTargets, scanPage } from '../../../lib/sites';
+import { adapterFor, pageTargets, readPage, scanPage } from '../../../lib/sites';
 import { discourse } from '../../../lib/sites/discourse';
 import { describeReal, realPage as real } from '../../helpers/real-fixtures';
 import { closePages, parsePage } from './load-page';
@@ -74,5 +74,43 @@ describe('real Discourse page: meta.discourse.org topic 12483, server response (
     // Text is not page content: nothing to attach overlays to.
     expect(pageTargets(doc, new URL(TOPIC))).toEqual([]);
   });
+});
+
+describe('real Discourse 3.3 topics after the app rendered (forum.uipath.com, 2024)', () => {
+  // In this version the post wrapper carries no post number (the article's id does), the
+  // labels are localised ("@user 发布的帖子 #N"), and the saved DOM nests the stream so that a
+  // parser leaves later posts outside the topic container.
+  const cases = [
+    {
+      file: 'discourse/uipath-forum-topic-421350-rendered.html',
+      url: 'https://forum.uipath.com/t/how-to-run-uipath-studio-and-studiox-on-same-computer/421350',
+      posts: [['1', 'Ravindra_Kumar'], ['2', 'fernando_zuluaga'], ['3', 'Ravindra_Kumar'], ['4', 'fernando_zuluaga']],
+      thread: { threadId: '421350', title: 'How to Run UiPath studio and Studiox on same computer', author: 'Ravindra_Kumar', answered: true, category: 'StudioX' },
+    },
+    {
+      file: 'discourse/uipath-forum-topic-739028-rendered.html',
+      url: 'https://forum.uipath.com/t/uipath-load-testing/739028',
+      posts: [['1', 'robert.wagner'], ['3', 'carlosevp'], ['4', 'erkanceylan'], ['5', 'mahmoud.zaky'], ['6', 'pradeep-shukla'], ['7', 'ashwin.ashok'], ['8', 'ali.koundi1']],
+      thread: { threadId: '739028', title: 'UiPath Load Testing', author: 'robert.wagner', answered: false, category: 'Test Suite' },
+    },
+  ];
+  for (const c of cases) {
+    it(`reads every post a reader sees, and none of the notices: ${c.file}`, () => {
+      const doc = parsePage(real(c.file), c.url);
+      const url = new URL(c.url);
+      const read = readPage(doc, url)!;
+      expect(read.platform).toBe('discourse');
+      expect(read.posts.map((p) => [p.postId, p.author])).toEqual(c.posts);
+      expect(read.posts.filter((p) => p.isQuestion).map((p) => p.postId)).toEqual(['1']);
+      expect(read.posts.every((p) => p.url === `${c.url}/${p.postId}`)).toBe(true);
+      expect(read.threads[0]).toMatchObject({ ...c.thread, url: c.url });
+      // Five suggested topics below the stream, each with its own key.
+      expect(read.threads).toHaveLength(6);
+      expect(new Set(read.threads.map((t) => t.threadId)).size).toBe(6);
+      // An overlay for the topic, each post and each suggested topic.
+      expect(read.targets.map((t) => t.kind)).toEqual(['thread', ...c.posts.map(() => 'post'), ...Array(5).fill('thread-row')]);
+      for (const t of read.targets) expect(t.element === t.anchor || t.element.contains(t.anchor)).toBe(true);
+    });
+  }
 });
 });
