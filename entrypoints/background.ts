@@ -4,9 +4,10 @@
  * because the browser may stop this worker at any moment.
  */
 import { browser } from 'wxt/browser';
-import { createHandler, route, snapshot, SubscriptionHub, SUBSCRIBE_PORT } from '../lib/messaging';
+import { BUILTIN_HOST_PATTERNS } from '../lib/domain/hosts';
+import { createHandler, route, snapshot, SubscriptionHub, SUBSCRIBE_PORT, type EditorCommand, type EditorEnvelope } from '../lib/messaging';
 import { StoreError, TendStore } from '../lib/store';
-import { listenForSiteAccess, originKeyOrNull, SiteAccess } from '../lib/permissions';
+import { listenForSiteAccess, originKeyOrNull, originPattern, SiteAccess } from '../lib/permissions';
 import { SyncClient } from '../lib/sync';
 
 /** Defined by wxt.config.ts: true in the end-to-end test build. */
@@ -64,6 +65,29 @@ export default defineBackground(() => {
       version,
       sites,
       sync: await sync(),
+      siteList: async () => {
+        const builtIn = BUILTIN_HOST_PATTERNS.map((p) => ({ origin: p.replace(/\/\*$/, ''), builtIn: true, enabled: true, granted: true }));
+        const enabled = await Promise.all(
+          (await sites.enabledOrigins()).map(async (origin) => {
+            const status = await sites.statusOf(origin);
+            return { origin, builtIn: false, enabled: status.enabled, granted: status.granted };
+          }),
+        );
+        return [...builtIn, ...enabled];
+      },
+      editor: {
+        send: (tabId: number, command: EditorCommand) =>
+          browser.tabs.sendMessage(tabId, { tendEditor: 1, command } satisfies EditorEnvelope, { frameId: 0 }).catch(() => null),
+        activate: async (tabId: number) => {
+          const tab = await browser.tabs.update(tabId, { active: true });
+          if (tab?.windowId !== undefined) await browser.windows.update(tab.windowId, { focused: true }).catch(() => undefined);
+        },
+        tabsOn: async (origin: string) =>
+          (await browser.tabs.query({ url: originPattern(origin) }))
+            .filter((t) => t.id !== undefined && t.url)
+            .map((t) => ({ id: t.id!, title: t.title ?? '', url: t.url! })),
+      },
+      pushToPages: (message) => hub.pushToPages(message),
     });
 
   // Listeners are registered synchronously, so a message or port that woke the worker is heard.

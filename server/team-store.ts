@@ -437,7 +437,7 @@ export class TeamStore {
       if (op.type === 'endorse' || op.type === 'retract') endorseKeys.add(endorsementKey(op.actor, op.post));
       else if (op.type === 'observe') obsKeys.add(threadKey(op.thread));
       else if (op.type === 'member') for (const h of op.handles ?? []) proposedHandles.add(handleKey(h.site, h.handle));
-      else claimKeys.add(threadKey(op.thread));
+      else if (op.type !== 'site') claimKeys.add(threadKey(op.thread));
     }
     const inList = <T>(xs: Iterable<T>) => [...xs];
     const [existing, rejected, members, handles, claimRows, endorseRows, obsRows] = await Promise.all([
@@ -524,6 +524,10 @@ export class TeamStore {
           if (op.name !== undefined) memberNames.set(op.actor, op.name);
           return null;
         }
+        case 'site':
+          // How to read a forum, shared with everyone: a manager's decision. Clients fold it.
+          if (!rules.isManager(op.actor)) return { code: 'not-manager', reason: 'only a manager can share how to read a site with the team' };
+          return null;
         default: {
           if (op.type === 'handoff') {
             const to = memberById.get(op.to);

@@ -31,6 +31,8 @@ export interface PopupProps {
   claimError: string | null;
   onEnable: () => void;
   onDisable: () => void;
+  /** Opens the description editor for the current site. */
+  onDescribe?: () => void;
   onClaimAction: (claim: MyClaim, action: ClaimAction) => void;
   onSetName: () => void;
   onRetry: () => void;
@@ -91,6 +93,7 @@ export function Popup(props: PopupProps) {
         now={now}
         onEnable={props.onEnable}
         onDisable={props.onDisable}
+        {...(props.onDescribe ? { onDescribe: props.onDescribe } : {})}
       />
 
       {props.claimError && (

@@ -25,6 +25,8 @@ export interface SiteCardProps {
   /** Called straight from the click: it must ask for the permission before anything else. */
   onEnable: () => void;
   onDisable: () => void;
+  /** Opens the description editor for this site, on this tab. */
+  onDescribe?: () => void;
 }
 
 /** Literal keys, so the messages test finds them. */
@@ -72,6 +74,21 @@ export function SiteCard(props: SiteCardProps) {
         <p class="notice" role="status">
           {notice}
         </p>
+      )}
+      {isRunning(status) && !status!.builtIn && status!.reader === 'unknown' && (
+        <div class="describe-hint">
+          <p class="help">{t('siteUnknownForum')}</p>
+          {props.onDescribe && (
+            <button type="button" class="btn primary wide" onClick={props.onDescribe}>
+              {t('sitesDescribe')}
+            </button>
+          )}
+        </div>
+      )}
+      {isRunning(status) && !status!.builtIn && status!.reader === 'description' && props.onDescribe && (
+        <button type="button" class="btn link describe-link" onClick={props.onDescribe}>
+          {t('sitesEditDescription')}
+        </button>
       )}
       {isRunning(status) && counts && (
         <ul class="counts" aria-label={t('countsLabel')}>

@@ -14,10 +14,14 @@ import { I18n } from '../../components/i18n';
 import { MAX_NOTE_LENGTH } from '../../lib/domain/limits';
 import { canonicalSite, postKey, sameHandle, threadKey, type PostRef, type ThreadRef } from '../../lib/domain/refs';
 import { browserT } from '../../lib/i18n';
-import { request, subscribe } from '../../lib/messaging/client';
+import { request, subscribe, type Subscription } from '../../lib/messaging/client';
+import { isBuiltInOrigin } from '../../lib/permissions/origins';
 import type { SeenThreadSchema, StateSnapshot } from '../../lib/messaging/protocol';
 import { createGuard, OverlayState, pageTheme, startEngine, type ActionGuard } from '../../lib/overlay';
-import { adapterFor, type OverlayTarget, type PageRead, type PostTarget, type ThreadTarget } from '../../lib/sites';
+import { parseSiteDescription } from '../../lib/domain/site-description';
+import { adapterFor, type OverlayTarget, type PageRead, type PostTarget, type SiteAdapter, type ThreadTarget } from '../../lib/sites';
+import { describedAdapter } from '../../lib/sites/described';
+import { listenForEditor } from './editor';
 import type * as v from 'valibot';
 
 declare const __TEND_TEST_BUILD__: boolean;
@@ -32,30 +36,74 @@ interface PageContext {
  * Starts Tend on this page. Injected again into a tab that already runs it (install, update,
  * enabling a site), the newer copy takes over: WXT invalidates the older one's context, which
  * aborts it and removes its overlays, and the engine removes any it missed.
+ *
+ * A built-in adapter reads the page when one recognises it; otherwise the description of this
+ * forum (this browser's own, else the team's) does, and when that description changes the
+ * page is read again with the new one, without a reload.
  */
 export function runTend(ctx: ContentScriptContext): void {
-  const url = new URL(location.href);
-  const adapter = adapterFor(document, url);
-  if (!adapter) return;
   let site: string;
   try {
-    site = canonicalSite(url);
+    site = canonicalSite(new URL(location.href));
   } catch {
     return;
   }
   const controller = new AbortController();
   ctx.onInvalidated(() => controller.abort());
   const { signal } = controller;
+  const t = browserT;
+  listenForEditor(t, signal);
 
-  const state = new OverlayState();
+  // One subscription for the page, opened once it is needed: state for the overlays, and word
+  // when how to read this site changes (on a forum the person enabled, even before anything
+  // reads it, since that is where a description arrives).
+  let onState: ((push: StateSnapshot) => void) | null = null;
+  let port: Subscription | null = null;
+  const sub = (): Subscription => {
+    if (!port) {
+      port = subscribe((push) => {
+        if (push.type === 'state') onState?.(push.state);
+        else if (push.type === 'site') void start();
+      });
+      signal.addEventListener('abort', () => port?.close());
+    }
+    return port;
+  };
+  if (!isBuiltInOrigin(location.origin)) sub();
+
+  let running: AbortController | null = null;
+  let attempt = 0;
+  const start = async () => {
+    const mine = ++attempt;
+    let adapter = adapterFor(document, new URL(location.href));
+    if (!adapter) {
+      const r = await request({ type: 'site.description' });
+      if (mine !== attempt || signal.aborted) return;
+      const parsed = r.ok && r.value ? parseSiteDescription(r.value.description) : null;
+      adapter = parsed?.ok ? adapterFor(document, new URL(location.href), [describedAdapter(parsed.value)]) : null;
+    }
+    running?.abort();
+    running = null;
+    if (!adapter) return;
+    const run = new AbortController();
+    running = run;
+    const state = new OverlayState();
+    onState = (snapshot) => state.apply(snapshot);
+    run.signal.addEventListener('abort', () => {
+      onState = null;
+      port?.watch({ posts: [], threads: [] });
+    });
+    runWith(adapter, site, state, sub(), run.signal);
+  };
+  signal.addEventListener('abort', () => running?.abort());
+  void start();
+}
+
+/** Runs the overlays with one adapter until `signal` aborts. */
+function runWith(adapter: SiteAdapter, site: string, state: OverlayState, sub: Subscription, signal: AbortSignal): void {
   const t = browserT;
   const guard = createGuard({ confirm: (what) => window.confirm(t('ov_confirm', what)) });
   const page: PageContext = { site, state, guard };
-
-  const sub = subscribe((push) => {
-    if (push.type === 'state') state.apply(push.state);
-  });
-  signal.addEventListener('abort', () => sub.close());
 
   const sheet = makeSheet();
   let theme = pageTheme(document);
@@ -74,7 +122,7 @@ export function runTend(ctx: ContentScriptContext): void {
     const body = JSON.stringify([read.viewer, threads]);
     if (body === lastSeen) return;
     lastSeen = body;
-    void request({ type: 'page.seen', site, viewer: read.viewer, threads }).then((r) => r.ok && state.apply(r.value));
+    void request({ type: 'page.seen', site, platform: adapter.platform, viewer: read.viewer, threads }).then((r) => r.ok && state.apply(r.value));
   };
   let firstRead = true;
 
@@ -92,8 +140,7 @@ export function runTend(ctx: ContentScriptContext): void {
       clearTimeout(seenTimer);
       seenTimer = setTimeout(sendSeen, firstRead ? 0 : 300);
       firstRead = false;
-    },
-    prepare: (_target, root, host) => {
+    },    prepare: (_target, root, host) => {
       host.dataset.theme = theme;
       adoptStyles(root, sheet);
     },

@@ -183,6 +183,12 @@ export function App() {
       onDisable={onDisable}
       onClaimAction={(c, a) => void onClaimAction(c, a)}
       onSetName={onSetName}
+      onDescribe={() => {
+        const origin = site.status?.origin;
+        if (!origin) return;
+        const hash = `describe=${encodeURIComponent(origin)}${tabId.current !== null ? `&tab=${tabId.current}` : ''}`;
+        void browser.tabs.create({ url: browser.runtime.getURL(`/options.html#${hash}`) }).then(() => window.close());
+      }}
       paused={paused}
       sync={sync}
       onOpenSettings={() => void browser.runtime.openOptionsPage().then(() => window.close())}

@@ -9,3 +9,6 @@ export * from './claims';
 export * from './threads';
 export * from './result';
 export * from './hosts';
+export * from './site-description';
+export * from './safe-pattern';
+export * from './sites';

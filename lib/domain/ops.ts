@@ -7,6 +7,7 @@ import * as v from 'valibot';
 import { HLC_PATTERN } from './hlc';
 import { OP_ID_PATTERN } from './ids';
 import { LOCAL_ID_PATTERN, MAX_NOTE_LENGTH } from './limits';
+import { SiteDescriptionSchema } from './site-description';
 
 /** The op format version this build writes and understands. */
 export const OP_VERSION = 1;
@@ -59,6 +60,8 @@ export const PayloadSchemas = {
   resolve: v.object({ type: v.literal('resolve'), thread: ThreadRefSchema, epoch: Epoch }),
   handoff: v.object({ type: v.literal('handoff'), thread: ThreadRefSchema, epoch: Epoch, to: MemberIdSchema }),
   observe: v.object({ type: v.literal('observe'), thread: ThreadRefSchema, fields: ObservedFieldsSchema }),
+  /** A manager shares how to read a forum with the team (null takes it back). */
+  site: v.object({ type: v.literal('site'), origin: SiteSchema, description: v.nullable(SiteDescriptionSchema) }),
   member: v.object({
     type: v.literal('member'),
     name: v.optional(v.pipe(v.string(), v.trim(), v.minLength(1), v.maxLength(60))),
@@ -138,6 +141,11 @@ export function parseOp(input: unknown): Validated<Op> {
     return { ok: false, reason: `op format ${input.v} is newer than this Tend understands: update Tend` };
   }
   return validate(OpSchema, input) as Validated<Op>;
+}
+
+/** Whether an op is about a thread (claims and observations). */
+export function isThreadOp(op: Op): op is Op<ClaimOpType | 'observe'> {
+  return isClaimOp(op) || op.type === 'observe';
 }
 
 /** Whether an op acts on claims. */

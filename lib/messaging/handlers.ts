@@ -3,8 +3,10 @@
  * WXT entrypoint so it runs unchanged in tests with a fake IndexedDB.
  */
 import {
+  canonicalSite,
   err,
   isActive,
+  parseSiteDescription,
   observationDelta,
   ok,
   postKey,
@@ -18,7 +20,7 @@ import {
 } from '../domain';
 import type { Changes, TendStore } from '../store';
 import type { SiteAccess } from '../permissions/site-access';
-import type { AnyRequest, PostState, StateSnapshot, SyncJoined, SyncStatusView, ThreadStateView } from './protocol';
+import type { AnyRequest, EditorCommand, EditorReport, PortPush, PostState, SiteEntry, StateSnapshot, SyncJoined, SyncStatusView, ThreadStateView } from './protocol';
 import type { Caller, Handle } from './router';
 
 /** How long the team server's refusal of my action stays shown on the post or thread. */
@@ -39,7 +41,30 @@ export interface HandlerDeps {
     leave(): Promise<void>;
     status(): Promise<SyncStatusView>;
   };
+  /** The sites Tend runs on or may run on (`sites.list`), without what descriptions add. */
+  siteList?: () => Promise<Omit<SiteEntry, 'local' | 'team' | 'seenAs'>[]>;
+  /** The description editor's reach into tabs; absent where there are none. */
+  editor?: {
+    send(tabId: number, command: EditorCommand): Promise<unknown>;
+    activate(tabId: number): Promise<void>;
+    tabsOn(origin: string): Promise<{ id: number; title: string; url: string }[]>;
+  };
+  /** Pushes a message to every extension page that listens. */
+  pushToPages?: (message: PortPush) => void;
 }
+
+/** Scheme and host of an origin, or null. */
+function originKeyOf(origin: string): string | null {
+  try {
+    const u = new URL(origin);
+    return `${u.protocol}//${u.hostname}`;
+  } catch {
+    return null;
+  }
+}
+
+/** Where the platform that last read each site is kept (meta), for the settings' list. */
+export const SEEN_AS_KEY = 'seenAs';
 
 /** Builds the state of some posts and threads, as overlays show it. */
 export async function snapshot(store: TendStore, posts: readonly PostRef[], threads: readonly ThreadRef[], now: number): Promise<StateSnapshot> {
@@ -55,7 +80,7 @@ export async function snapshot(store: TendStore, posts: readonly PostRef[], thre
   const refused = new Map<string, string>();
   for (const r of rejections) {
     if (now - r.at > REFUSAL_SHOWN_MS) continue;
-    const key = r.op.type === 'endorse' || r.op.type === 'retract' ? postKey(r.op.post) : r.op.type === 'member' ? null : threadKey(r.op.thread);
+    const key = r.op.type === 'endorse' || r.op.type === 'retract' ? postKey(r.op.post) : r.op.type === 'member' || r.op.type === 'site' ? null : threadKey(r.op.thread);
     if (key && !refused.has(key)) refused.set(key, r.reason);
   }
   const out: StateSnapshot = { posts: {}, threads: {} };
@@ -107,6 +132,9 @@ export function createHandler(deps: HandlerDeps): Handle {
   };
   const stateOf = (posts: PostRef[], threads: ThreadRef[]) => snapshot(store, posts, threads, now());
 
+  /** Which settings tab asked for a pick on which forum tab: it gets the focus back. */
+  const pickedFor = new Map<number, number>();
+
   return async (request: AnyRequest, caller: Caller): Promise<Result<unknown>> => {
     switch (request.type) {
       case 'page.seen':
@@ -157,9 +185,9 @@ export function createHandler(deps: HandlerDeps): Handle {
       case 'site.disable': {
         const sites = deps.sites;
         if (!sites) return err('Tend cannot change site access here', 'unavailable');
-        if (request.type === 'site.status') return ok(await sites.statusOfTab(request.tabId));
-        if (request.type === 'site.enable') return ok(await sites.enable(request.origin, request.tabId));
-        return ok(await sites.disable(request.origin));
+        const status =
+          request.type === 'site.status' ? await sites.statusOfTab(request.tabId) : request.type === 'site.enable' ? await sites.enable(request.origin, request.tabId) : await sites.disable(request.origin);
+        return ok(await withReader(status));
       }
       case 'sync.join':
       case 'sync.leave':
@@ -170,8 +198,132 @@ export function createHandler(deps: HandlerDeps): Handle {
         if (request.type === 'sync.leave') await sync.leave();
         return ok(await sync.status());
       }
+
+      // ---- site descriptions
+      case 'site.description': {
+        if (caller.kind !== 'content') return err('only a page asks how to read itself', 'forbidden');
+        const found = await store.descriptionFor(caller.site);
+        return ok(found ? { description: found.description, source: found.source } : null);
+      }
+      case 'sites.list':
+        return ok(await listSites());
+      case 'site.description.get': {
+        const site = canonicalSite(request.origin);
+        const [local, team] = await Promise.all([store.localSites(), store.teamSites()]);
+        return ok({ local: local[site]?.description ?? null, team: team[site]?.description ?? null });
+      }
+      case 'site.description.save': {
+        const site = canonicalSite(request.origin);
+        const parsed = parseSiteDescription(request.description);
+        if (!parsed.ok) return err(parsed.reason, 'invalid');
+        if (!parsed.value.origins.some((o) => canonicalSite(o) === site)) return err(`the description is for ${parsed.value.origins.join(', ')}, not ${request.origin}`, 'invalid');
+        const changed = await store.saveLocalSite(site, parsed.value, now());
+        if (changed) notify({ posts: new Set(), threads: new Set(), people: new Set(), mine: false, sites: new Set([site]) });
+        return ok({ changed });
+      }
+      case 'site.description.remove': {
+        const site = canonicalSite(request.origin);
+        const removed = await store.removeLocalSite(site);
+        if (removed) notify({ posts: new Set(), threads: new Set(), people: new Set(), mine: false, sites: new Set([site]) });
+        return ok({ removed });
+      }
+      case 'site.description.publish': {
+        const site = canonicalSite(request.origin);
+        const team = await store.getMeta<{ role?: string } | null>('team');
+        if (!team) return err('join a team first: a description is shared through the team server', 'no-team');
+        if (team.role !== 'manager') return err('only a manager can share how to read a site with the team', 'not-manager');
+        let description = null;
+        if (request.description !== null) {
+          const parsed = parseSiteDescription(request.description);
+          if (!parsed.ok) return err(parsed.reason, 'invalid');
+          description = parsed.value;
+        }
+        const r = await store.act({ type: 'site', origin: site, description }, now());
+        notify(r.changes);
+        return ok({ pending: r.pending });
+      }
+
+      // ---- the description editor, through the forum's tab
+      case 'editor.tabs': {
+        if (!deps.editor) return err('Tend cannot reach tabs here', 'unavailable');
+        return ok({ tabs: await deps.editor.tabsOn(request.origin) });
+      }
+      case 'editor.inspect': {
+        if (!deps.editor) return err('Tend cannot reach tabs here', 'unavailable');
+        const report = (await deps.editor.send(request.tabId, { command: 'inspect', description: request.description, outline: request.outline })) as EditorReport | null;
+        if (!report || typeof report !== 'object' || !('counts' in report)) return err('Tend is not running in that tab: reload it, or enable Tend on the site first', 'no-tab');
+        return ok(report);
+      }
+      case 'editor.pick': {
+        if (!deps.editor) return err('Tend cannot reach tabs here', 'unavailable');
+        if (caller.kind === 'page' && caller.tabId !== undefined) pickedFor.set(request.tabId, caller.tabId);
+        await deps.editor.activate(request.tabId);
+        const started = await deps.editor.send(request.tabId, { command: 'pick', field: request.field, ...(request.item ? { item: request.item } : {}) });
+        if (!started) return err('Tend is not running in that tab: reload it, or enable Tend on the site first', 'no-tab');
+        return ok({ ok: true });
+      }
+      case 'editor.stop': {
+        if (!deps.editor) return err('Tend cannot reach tabs here', 'unavailable');
+        await deps.editor.send(request.tabId, { command: 'stop' });
+        return ok({ ok: true });
+      }
+      case 'editor.picked':
+      case 'editor.pickCancelled': {
+        if (caller.kind !== 'content' || caller.tabId === undefined) return err('only a page reports a pick', 'forbidden');
+        const result = request.type === 'editor.picked' ? request.result : null;
+        deps.pushToPages?.({ type: 'picked', tabId: caller.tabId, field: result?.field ?? (request as { field: string }).field, result });
+        const back = pickedFor.get(caller.tabId);
+        pickedFor.delete(caller.tabId);
+        if (back !== undefined) await deps.editor?.activate(back).catch(() => undefined);
+        return ok({ ok: true });
+      }
     }
   };
+
+  /** A site's status, with what reads it. */
+  async function withReader<S extends { site: string | null; builtIn: boolean; reader?: string }>(status: S): Promise<S> {
+    if (!status.site) return status;
+    if (status.builtIn) return { ...status, reader: 'built-in' };
+    const [described, seenAs] = await Promise.all([store.descriptionFor(status.site), store.getMeta<Record<string, string>>(SEEN_AS_KEY)]);
+    const reader = described ? 'description' : seenAs?.[status.site] === 'discourse' ? 'discourse' : 'unknown';
+    return { ...status, reader };
+  }
+
+  /** Every site Tend runs on or may run on, with what reads it. */
+  async function listSites(): Promise<{ sites: SiteEntry[]; team: boolean; manager: boolean }> {
+    const [base, local, shared, seenAs, team, people] = await Promise.all([
+      deps.siteList ? deps.siteList() : Promise.resolve([]),
+      store.localSites(),
+      store.teamSites(),
+      store.getMeta<Record<string, string>>(SEEN_AS_KEY),
+      store.getMeta<{ role?: string } | null>('team'),
+      store.people(),
+    ]);
+    const names = new Map(people.map((p) => [p.id, p.name]));
+    // Keyed by scheme and host: permissions and the enabled list know no ports, descriptions may.
+    const bySite = new Map<string, SiteEntry>();
+    const keyOf = (origin: string) => originKeyOf(origin) ?? origin;
+    const entry = (origin: string): SiteEntry => {
+      const key = keyOf(origin);
+      let e = bySite.get(key);
+      if (!e) bySite.set(key, (e = { origin, builtIn: false, enabled: false, granted: false, seenAs: null, local: null, team: null }));
+      // The address with its port, where one is known, is the one to show and act on.
+      if (origin.length > e.origin.length && keyOf(origin) === keyOf(e.origin)) e.origin = origin;
+      return e;
+    };
+    for (const b of base) {
+      const e = entry(b.origin);
+      Object.assign(e, { ...b, origin: e.origin });
+    }
+    for (const [site, l] of Object.entries(local)) entry(site).local = { name: l.description.name, savedAt: l.savedAt };
+    for (const [site, t] of Object.entries(shared)) if (t.description) entry(site).team = { name: t.description.name, by: names.get(t.actor) ?? '' };
+    for (const [site, platform] of Object.entries(seenAs ?? {})) {
+      const e = bySite.get(keyOf(site));
+      if (e) e.seenAs = platform;
+    }
+    const sites = [...bySite.values()].sort((a, b) => Number(b.enabled) - Number(a.enabled) || Number(a.builtIn) - Number(b.builtIn) || a.origin.localeCompare(b.origin));
+    return { sites, team: Boolean(team), manager: team?.role === 'manager' };
+  }
 
   /**
    * Records what a page showed: only fields that changed become an `observe` op, never in
@@ -198,6 +350,10 @@ export function createHandler(deps: HandlerDeps): Handle {
     }
     // One transaction for everything the visit changed.
     if (payloads.length) notify((await store.actMany(payloads, now())).changes);
+    if (request.platform) {
+      const seenAs = (await store.getMeta<Record<string, string>>(SEEN_AS_KEY)) ?? {};
+      if (seenAs[request.site] !== request.platform) await store.setMeta(SEEN_AS_KEY, { ...seenAs, [request.site]: request.platform });
+    }
     const observed = payloads.filter((p) => p.type === 'observe').length;
     return { ...(await stateOf([], threads)), observed };
   }

@@ -71,12 +71,19 @@ export class SubscriptionHub {
     if (sub.posts.size || sub.threads.size) this.push(sub, { type: 'state', state: await this.snapshot([...sub.posts.values()], [...sub.threads.values()]) });
   }
 
+  /** Pushes a message to every extension page that listens (the description editor's picks). */
+  pushToPages(message: PortPush): void {
+    for (const sub of this.subscribers) if (sub.page) this.push(sub, message);
+  }
+
   /** Pushes what changed to everyone watching it. */
   async notify(changes: Changes): Promise<void> {
     await Promise.all(
       [...this.subscribers].map(async (sub) => {
+        // How to read a site changed: its pages read themselves again.
+        if (!sub.page && sub.site && changes.sites?.has(sub.site)) this.push(sub, { type: 'site' });
         if (sub.page) {
-          if (changes.posts.size || changes.threads.size || changes.people.size) this.push(sub, { type: 'changed', mine: changes.mine });
+          if (changes.posts.size || changes.threads.size || changes.people.size || changes.sites?.size) this.push(sub, { type: 'changed', mine: changes.mine });
           if (!sub.posts.size && !sub.threads.size) return;
         }
         const posts = [...changes.posts].filter((k) => sub.posts.has(k)).map((k) => sub.posts.get(k)!);

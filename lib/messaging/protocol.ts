@@ -31,10 +31,33 @@ export const SeenThreadSchema = v.strictObject({ threadId: LocalIdSchema, ...Obs
 
 const req = <T extends string, E extends v.ObjectEntries>(type: T, entries: E) => v.strictObject({ type: v.literal(type), ...entries });
 
+/** A field of a site description the editor works on (`posts.item`, `thread.title`, …). */
+export const EditorFieldSchema = v.pipe(v.string(), v.regex(/^[a-z]+(\.[a-z]+){0,2}$/i, 'not a field name'), v.maxLength(40));
+const SelectorText = v.pipe(v.string(), v.maxLength(300));
+/** One proposed selector and how many elements it matches. */
+const CandidateSchema = v.strictObject({ selector: SelectorText, matches: v.pipe(v.number(), v.integer(), v.minValue(-1)) });
+/** An id source the editor may offer. */
+const IdSuggestionSchema = v.strictObject({
+  attr: v.pipe(v.string(), v.maxLength(64)),
+  pattern: v.optional(v.pipe(v.string(), v.maxLength(200))),
+  decimal: v.optional(v.boolean()),
+  sample: v.pipe(v.string(), v.maxLength(200)),
+});
+/** What a content script reports after the person picked an element. */
+export const PickedSchema = v.strictObject({
+  field: EditorFieldSchema,
+  best: v.nullable(SelectorText),
+  candidates: v.pipe(v.array(CandidateSchema), v.maxLength(30)),
+  ids: v.optional(v.pipe(v.array(IdSuggestionSchema), v.maxLength(5))),
+});
+const Origin = v.pipe(v.string(), v.regex(/^https?:\/\/[a-z0-9.-]{1,253}(:\d{1,5})?$/, 'not an origin'));
+
 /** Requests a content script may send, about its own tab's site only. */
 export const ContentRequests = [
   req('page.seen', {
     site: SiteSchema,
+    /** What read the page (`discourse`, `custom`, …). */
+    platform: v.optional(v.picklist(['discourse', 'github', 'stackexchange', 'reddit', 'custom'])),
     viewer: v.nullable(HandleSchema),
     threads: v.pipe(v.array(SeenThreadSchema), v.maxLength(500, 'too many threads')),
   }),
@@ -46,6 +69,11 @@ export const ContentRequests = [
   req('thread.release', { thread: ThreadRefSchema, epoch: Epoch }),
   req('thread.resolve', { thread: ThreadRefSchema, epoch: Epoch }),
   req('thread.handoff', { thread: ThreadRefSchema, epoch: Epoch, to: MemberIdSchema }),
+  // How to read this page when no built-in adapter does (this browser's description, else the team's).
+  req('site.description', {}),
+  // The description editor's picker, answering from the page it runs on.
+  req('editor.picked', { result: PickedSchema }),
+  req('editor.pickCancelled', { field: EditorFieldSchema }),
 ] as const;
 
 /** Requests only extension pages (popup, dashboard, options) may send. */
@@ -67,6 +95,17 @@ export const PageRequests = [
   }),
   req('sync.leave', {}),
   req('sync.status', {}),
+  // Sites Tend runs on, and descriptions of forums no release knows.
+  req('sites.list', {}),
+  req('site.description.get', { origin: Origin }),
+  req('site.description.save', { origin: Origin, description: v.unknown() }),
+  req('site.description.remove', { origin: Origin }),
+  req('site.description.publish', { origin: Origin, description: v.unknown() }),
+  // The description editor, working on a tab of the forum.
+  req('editor.tabs', { origin: Origin }),
+  req('editor.inspect', { tabId: TabId, description: v.unknown(), outline: v.boolean() }),
+  req('editor.pick', { tabId: TabId, field: EditorFieldSchema, item: v.optional(SelectorText) }),
+  req('editor.stop', { tabId: TabId }),
 ] as const;
 
 export const ContentRequestSchema = v.variant('type', [...ContentRequests]);
@@ -142,6 +181,43 @@ export interface SyncJoined {
   team: { id: string; name: string; leaseMs: number };
 }
 
+/** Where a description comes from. */
+export type DescriptionSource = 'local' | 'team';
+
+/** A site Tend runs on (or could), as the settings list it. */
+export interface SiteEntry {
+  /** An origin, or a host pattern for built-in networks (`https://*.stackexchange.com`). */
+  origin: string;
+  builtIn: boolean;
+  enabled: boolean;
+  granted: boolean;
+  /** What read it the last time Tend saw one of its pages (`discourse`, `custom`, …), if ever. */
+  seenAs: string | null;
+  /** This browser's own description of it. */
+  local: { name: string; savedAt: number } | null;
+  /** The team's description of it. */
+  team: { name: string; by: string } | null;
+}
+
+/** The description editor's findings on a page. */
+export interface EditorReport {
+  url: string;
+  title: string;
+  counts: Record<string, number>;
+  samples: Record<string, string>;
+  problems: Record<string, string>;
+  /** Where the thread id could come from in this page's address. */
+  urlPattern: string | null;
+  /** Where a row's thread id could come from in its link, and a post's id in its permalink. */
+  linkPattern: string | null;
+  permalinkPattern: string | null;
+  /** Attributes that could key the posts and rows matched now. */
+  ids: { posts: { attr: string; pattern?: string; decimal?: boolean; sample: string }[]; list: { attr: string; pattern?: string; decimal?: boolean; sample: string }[] };
+}
+
+/** What a picker found, as the settings page receives it. */
+export type PickResult = v.InferOutput<typeof PickedSchema>;
+
 /** What each request answers. */
 export interface Replies {
   'page.seen': StateSnapshot & { observed: number };
@@ -164,6 +240,18 @@ export interface Replies {
   'sync.join': SyncJoined;
   'sync.leave': SyncStatusView;
   'sync.status': SyncStatusView;
+  'site.description': { description: unknown; source: DescriptionSource } | null;
+  'editor.picked': { ok: true };
+  'editor.pickCancelled': { ok: true };
+  'sites.list': { sites: SiteEntry[]; team: boolean; manager: boolean };
+  'site.description.get': { local: unknown | null; team: unknown | null };
+  'site.description.save': { changed: boolean };
+  'site.description.remove': { removed: boolean };
+  'site.description.publish': { pending: boolean };
+  'editor.tabs': { tabs: { id: number; title: string; url: string }[] };
+  'editor.inspect': EditorReport;
+  'editor.pick': { ok: true };
+  'editor.stop': { ok: true };
 }
 
 export type Reply<T extends RequestType> = Result<Replies[T]>;
@@ -183,4 +271,23 @@ export const WatchSchema = v.strictObject({
 export type Watch = v.InferOutput<typeof WatchSchema>;
 
 /** What the background pushes to a subscriber. */
-export type PortPush = { type: 'state'; state: StateSnapshot } | { type: 'changed'; mine: boolean } | { type: 'error'; error: string };
+export type PortPush =
+  | { type: 'state'; state: StateSnapshot }
+  | { type: 'changed'; mine: boolean }
+  | { type: 'error'; error: string }
+  /** Content: how to read this site changed (a description saved, shared or removed). */
+  | { type: 'site' }
+  /** Pages: the person picked an element in a tab (or cancelled). */
+  | { type: 'picked'; tabId: number; result: PickResult | null; field: string };
+
+/** What the background asks a content script to do for the description editor. */
+export type EditorCommand =
+  | { command: 'inspect'; description: unknown; outline: boolean }
+  | { command: 'pick'; field: string; item?: string }
+  | { command: 'stop' };
+
+/** The envelope of editor commands, so content scripts ignore anything else. */
+export interface EditorEnvelope {
+  tendEditor: 1;
+  command: EditorCommand;
+}

@@ -15,14 +15,14 @@ export interface SenderLike {
 }
 
 export type SenderKind =
-  | { kind: 'page' }
+  | { kind: 'page'; tabId?: number }
   | { kind: 'content'; site: string; origin: string; tabId: number | undefined; incognito: boolean }
   | { kind: 'refused'; reason: string };
 
 /** Classifies a sender against this extension's id and base URL (`chrome-extension://<id>/`). */
 export function classifySender(sender: SenderLike | undefined, runtimeId: string, extensionBase: string): SenderKind {
   if (!sender || sender.id !== runtimeId) return { kind: 'refused', reason: 'message from another extension or page' };
-  if (sender.url?.startsWith(extensionBase)) return { kind: 'page' };
+  if (sender.url?.startsWith(extensionBase)) return sender.tab?.id !== undefined ? { kind: 'page', tabId: sender.tab.id } : { kind: 'page' };
   if (!sender.tab) return { kind: 'refused', reason: 'content requests must come from a tab' };
   const origin = sender.origin && sender.origin !== 'null' ? sender.origin : sender.url ? safeOrigin(sender.url) : null;
   if (!origin) return { kind: 'refused', reason: 'sender has no origin' };

@@ -7,6 +7,7 @@
  * target left (client-side routing, re-renders, cloaked posts, infinite scroll).
  */
 import { targetKey, type OverlayTarget, type PageRead, type SiteAdapter } from '../sites';
+import { LAYER_TAG } from './picker';
 
 /** The tag of every overlay host Tend inserts into a page. */
 export const HOST_TAG = 'tend-overlay';
@@ -256,7 +257,10 @@ export function startEngine(options: EngineOptions): Engine {
 }
 
 function onlyOurHosts(nodes: NodeList): boolean {
-  for (const n of nodes) if (n.nodeType !== 1 || (n as Element).localName !== HOST_TAG) return false;
+  for (const n of nodes) {
+    const name = n.nodeType === 1 ? (n as Element).localName : '';
+    if (name !== HOST_TAG && name !== LAYER_TAG) return false;
+  }
   return true;
 }
 

@@ -41,6 +41,11 @@ export interface SiteStatus {
   granted: boolean;
   /** An http(s) page outside the browsers' add-on stores, where Tend could run at all. */
   supported: boolean;
+  /**
+   * What reads the site: a built-in adapter, Discourse recognised from a page, a description
+   * (this browser's or the team's), or nothing known yet. Added by the background.
+   */
+  reader?: 'built-in' | 'discourse' | 'description' | 'unknown';
 }
 
 /** A tab as far as this module needs it. */

@@ -8,6 +8,7 @@ import {
   applyClaim,
   applyEndorsement,
   applyObservation,
+  applySite,
   DEFAULT_LEASE_MS,
   describeRejection,
   endorsementKey,
@@ -33,9 +34,23 @@ import {
   type PostRef,
   type ThreadRef,
   type ThreadState,
+  type SiteDescription,
+  type TeamSites,
 } from '../domain';
 import { StoreError, toStoreError } from './errors';
 import { DB_NAME, DB_VERSION, migrate, type OutboxRecord, type PersonRecord, type TendDB, type ThreadRecord } from './schema';
+
+/** Where the team's site descriptions are kept (meta). */
+export const TEAM_SITES_KEY = 'teamSites';
+/** Where this browser's own site descriptions are kept (meta). */
+export const LOCAL_SITES_KEY = 'localSites';
+
+/** A description written in this browser, for one origin. */
+export interface LocalSite {
+  origin: string;
+  description: SiteDescription;
+  savedAt: number;
+}
 
 /** Who I am on this device. */
 export interface Me {
@@ -55,6 +70,8 @@ export interface Changes {
   posts: Set<string>;
   threads: Set<string>;
   people: Set<string>;
+  /** Origins whose shared site description changed. */
+  sites?: Set<string>;
   /** Whether my own claims may have changed (popup summaries). */
   mine: boolean;
 }
@@ -365,11 +382,15 @@ export class TendStore {
     const eKeys = new Set<string>();
     const tKeys = new Set<string>();
     const pKeys = new Set<string>();
+    let siteOps = false;
     for (const op of ops) {
       if (op.type === 'endorse' || op.type === 'retract') eKeys.add(endorsementKey(op.actor, op.post));
       else if (op.type === 'member') pKeys.add(op.actor);
+      else if (op.type === 'site') siteOps = true;
       else tKeys.add(threadKey(op.thread));
     }
+    const meta = tx.objectStore('meta');
+    const teamSites = siteOps ? (((await meta.get(TEAM_SITES_KEY)) as TeamSites | undefined) ?? {}) : {};
     // Which of these ops are stored already: op ids sort by creation time, so one key-only
     // range read covers the batch (plus whatever else was made in that time span).
     let minId = ops[0]?.id ?? '';
@@ -425,6 +446,12 @@ export class TendStore {
           handleKeys: handles.map((h) => handleKey(h.site, h.handle)),
         });
         dirtyP.add(op.actor);
+      } else if (op.type === 'site') {
+        const next = applySite(teamSites[op.origin], op);
+        if (next !== teamSites[op.origin]) {
+          teamSites[op.origin] = next;
+          (changes.sites ??= new Set()).add(op.origin);
+        }
       } else {
         const key = threadKey(op.thread);
         const record: ThreadRecord = tMap.get(key) ?? { key, site: op.thread.site, threadId: op.thread.threadId, observation: null, claim: null, state: 'unclaimed', until: 0 };
@@ -450,6 +477,7 @@ export class TendStore {
       if (c) issue(claims.put(c));
     }
     for (const k of dirtyP) issue(people.put(pMap.get(k)!));
+    if (changes.sites?.size) issue(meta.put(teamSites, TEAM_SITES_KEY));
     await Promise.all(writes);
     return changes;
   }
@@ -471,10 +499,53 @@ export class TendStore {
     await this.write(async (tx) => {
       await Promise.all((['ops', 'outbox', 'endorsements', 'claims', 'threads', 'people'] as const).map((name) => tx.objectStore(name).clear()));
       const meta = tx.objectStore('meta');
-      await Promise.all([meta.delete('cursor'), meta.delete('rejections')]);
+      await Promise.all([meta.delete('cursor'), meta.delete('rejections'), meta.delete(TEAM_SITES_KEY)]);
       const outbox = tx.objectStore('outbox');
       await Promise.all(carry.map((op) => outbox.put({ op, id: op.id, queuedAt: now, attempts: 0 })));
     });
+  }
+
+  // ---------------------------------------------------------------- site descriptions
+
+  /** Descriptions written in this browser, by origin. */
+  async localSites(): Promise<Record<string, LocalSite>> {
+    return { ...((await this.getMeta<Record<string, LocalSite>>(LOCAL_SITES_KEY)) ?? {}) };
+  }
+
+  /** Saves (or replaces) this browser's description of an origin; false when that exact one is there already. */
+  async saveLocalSite(origin: string, description: SiteDescription, now: number = this.now()): Promise<boolean> {
+    return this.write(async (tx) => {
+      const meta = tx.objectStore('meta');
+      const all = ((await meta.get(LOCAL_SITES_KEY)) as Record<string, LocalSite> | undefined) ?? {};
+      if (all[origin] && JSON.stringify(all[origin].description) === JSON.stringify(description)) return false;
+      await meta.put({ ...all, [origin]: { origin, description, savedAt: now } }, LOCAL_SITES_KEY);
+      return true;
+    });
+  }
+
+  /** Forgets this browser's description of an origin (the team's, if any, applies again). */
+  async removeLocalSite(origin: string): Promise<boolean> {
+    return this.write(async (tx) => {
+      const meta = tx.objectStore('meta');
+      const all = { ...(((await meta.get(LOCAL_SITES_KEY)) as Record<string, LocalSite> | undefined) ?? {}) };
+      if (!(origin in all)) return false;
+      delete all[origin];
+      await meta.put(all, LOCAL_SITES_KEY);
+      return true;
+    });
+  }
+
+  /** The team's descriptions, by origin (taken-back ones included, as null). */
+  async teamSites(): Promise<TeamSites> {
+    return { ...((await this.getMeta<TeamSites>(TEAM_SITES_KEY)) ?? {}) };
+  }
+
+  /** The description Tend reads an origin with: this browser's own, else the team's. */
+  async descriptionFor(origin: string): Promise<{ description: SiteDescription; source: 'local' | 'team' } | null> {
+    const [local, team] = await Promise.all([this.localSites(), this.teamSites()]);
+    if (local[origin]) return { description: local[origin].description, source: 'local' };
+    const shared = team[origin]?.description;
+    return shared ? { description: shared, source: 'team' } : null;
   }
 
   // ---------------------------------------------------------------- reads (served from indexes)
@@ -703,6 +774,7 @@ function pendingClaimOpsOf(records: readonly OutboxRecord[], key: string): Claim
 function markChanged(changes: Changes, op: Op, me: string): void {
   if (op.type === 'endorse' || op.type === 'retract') changes.posts.add(postKey(op.post));
   else if (op.type === 'member') changes.people.add(op.actor);
+  else if (op.type === 'site') (changes.sites ??= new Set()).add(op.origin);
   else {
     changes.threads.add(threadKey(op.thread));
     if (isClaimOp(op) && (op.actor === me || (op.type === 'handoff' && op.to === me))) changes.mine = true;

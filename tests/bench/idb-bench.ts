@@ -280,7 +280,7 @@ async function readRows(name: string, ops: readonly AcceptedOp[]): Promise<Rows>
   db.close();
   const firstTouch = new Map<string, number>();
   ops.forEach((op, i) => {
-    const key = op.type === 'endorse' || op.type === 'retract' ? endorsementKey(op.actor, op.post) : op.type === 'member' ? op.actor : threadKey(op.thread);
+    const key = op.type === 'endorse' || op.type === 'retract' ? endorsementKey(op.actor, op.post) : op.type === 'member' ? op.actor : op.type === 'site' ? op.origin : threadKey(op.thread);
     if (!firstTouch.has(key)) firstTouch.set(key, i);
   });
   const byId = new Map(opRows.map((o) => [o.id, o]));
@@ -320,7 +320,7 @@ async function timeParts(ops: readonly AcceptedOp[], name: string): Promise<Bulk
   const tKeys = new Set<string>();
   for (const op of ops) {
     if (op.type === 'endorse' || op.type === 'retract') eKeys.add(endorsementKey(op.actor, op.post));
-    else if (op.type !== 'member') tKeys.add(threadKey(op.thread));
+    else if (op.type !== 'member' && op.type !== 'site') tKeys.add(threadKey(op.thread));
   }
   const time = async (reads: (tx: IDBPTransaction<TendDB, PartStore[], 'readonly'>) => Promise<unknown>[]) => {
     const tx = db.transaction(PART_STORES, 'readonly');

@@ -6,6 +6,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
+import { editorMessageKeys } from '../../components/options/DescribeEditor';
 import { MESSAGES } from './translator';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
@@ -50,6 +51,10 @@ describe('messages', () => {
     // `@@…` messages are the browser's own (`@@ui_locale`).
     const missing = all.filter((u) => !u.key.startsWith('@@') && !MESSAGES[u.key]).map((u) => `${u.file}:${u.line} ${u.key}`);
     expect(missing).toEqual([]);
+  });
+
+  it('has the keys the description editor builds from field names', () => {
+    expect(editorMessageKeys().filter((k) => !MESSAGES[k])).toEqual([]);
   });
 
   it('gets the substitutions each message uses', () => {

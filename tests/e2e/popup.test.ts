@@ -163,7 +163,7 @@ describe.skipIf(!e2e.chromium)('popup and first-run page', () => {
     const page = await popup(forumTabId);
     expect(await send(page, { type: 'site.status', tabId: forumTabId })).toEqual({
       ok: true,
-      value: { origin: site, site, builtIn: false, enabled: false, granted: true, supported: true },
+      value: { origin: site, site, builtIn: false, enabled: false, granted: true, supported: true, reader: 'unknown' },
     });
     await expect.poll(() => page.locator('section.site').textContent()).toContain('Tend is off here');
     // Tend does not run there yet: no overlays on the page.
