@@ -12,7 +12,7 @@
  * - no back-references, look-arounds or named groups;
  * - a worst-case cost: the product of what each quantifier and alternation can try, with
  *   open-ended repeats counted at the length of the longest input matched (512), must stay
- *   under a million steps — in practice, at most two open-ended repeats.
+ *   under four million steps — in practice, at most two open-ended repeats.
  *
  * Inputs longer than `MAX_PATTERN_INPUT` never match.
  */
@@ -22,7 +22,7 @@ export const MAX_PATTERN_LENGTH = 200;
 /** Longest string a pattern is tried on; longer ones do not match. */
 export const MAX_PATTERN_INPUT = 512;
 /** Largest worst-case number of steps a pattern may need. */
-export const MAX_PATTERN_COST = 1_000_000;
+export const MAX_PATTERN_COST = 4_000_000;
 /** Largest upper bound of a `{m,n}` repeat. */
 const MAX_BOUNDED_REPEAT = 100;
 

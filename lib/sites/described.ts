@@ -20,6 +20,8 @@ import type { OverlayTarget, PageRead, PostInfo, SiteAdapter, TargetPlacement, T
 export const DEFAULT_MAX_ITEMS = 2_000;
 /** Longest a pass may take before it stops reading, in ms. */
 export const DEFAULT_BUDGET_MS = 100;
+/** Items read whatever the time, so a slow page still shows something. */
+const MIN_ITEMS = 100;
 
 /** Something read from the page with the element it came from and where its overlay goes. */
 export interface Found<T> {
@@ -144,7 +146,7 @@ function matchesAny(el: Element, selectors: readonly string[]): boolean {
 function closestAny(el: Element | null, selectors: readonly string[]): Element | null {
   if (!el) return null;
   for (const sel of selectors) {
-    if (!validSelector(sel)) continue;
+    if (!validSelector(sel, el.ownerDocument)) continue;
     const hit = el.closest(sel);
     if (hit) return hit;
   }
@@ -152,12 +154,13 @@ function closestAny(el: Element | null, selectors: readonly string[]): Element |
 }
 
 const selectorValidity = new Map<string, boolean>();
-/** Whether the browser reads a selector (asked once per selector, on an empty fragment). */
-function validSelector(sel: string): boolean {
+/** Whether the browser reads a selector (asked once per selector, on an empty fragment of `doc`). */
+function validSelector(sel: string, doc: Document | null): boolean {
   let ok = selectorValidity.get(sel);
   if (ok === undefined) {
+    if (!doc) return true;
     try {
-      globalThis.document?.createDocumentFragment().querySelector(sel);
+      doc.createDocumentFragment().querySelector(sel);
       ok = true;
     } catch {
       ok = false;
@@ -175,13 +178,13 @@ function cleanId(value: string | null): string | null {
   return LOCAL_ID_PATTERN.test(s) ? s : null;
 }
 
-/** An absolute http(s) address without its fragment, or null. */
-function absoluteUrl(href: string | null, base: URL): string | null {
+/** An absolute http(s) address (without its fragment unless `keepHash`), or null. */
+function absoluteUrl(href: string | null, base: URL, keepHash = false): string | null {
   if (!href || href.length > MAX_URL) return null;
   try {
     const u = new URL(href.trim(), base);
     if (u.protocol !== 'https:' && u.protocol !== 'http:') return null;
-    u.hash = '';
+    if (!keepHash) u.hash = '';
     const s = u.href;
     return s.length <= MAX_URL ? s : null;
   } catch {
@@ -276,9 +279,12 @@ export function describedAdapter<C = unknown>(description: SiteDescription, opti
     return null;
   };
   const textOf = (max: number) => (raw: string) => cleanText(raw, max) || null;
-  const countOf = (raw: string) => parseCount(cleanText(raw, 40));
+  // "12", "1,234 replies", "Replies: 3": the first number shown.
+  const countOf = (raw: string) => parseCount(/\d[\d,.\u00a0\u202f]*\s?[kKmM]?\b/.exec(cleanText(raw, 80))?.[0] ?? null);
   const handleOf = (raw: string) => handle(cleanText(raw, 200));
   const hrefOf = (url: URL) => (raw: string) => absoluteUrl(raw, url);
+  /** A post's own address keeps its fragment: that is what points at the post. */
+  const permalinkOf = (url: URL) => (raw: string) => absoluteUrl(raw, url, true);
   /** Addresses are read from `href` unless the description names another attribute. */
   const withHref = (specs: ValuesSpec | undefined): ValuesSpec | undefined =>
     specs === undefined ? undefined : Array.isArray(specs) ? specs.map((x) => (x.attr ? x : { ...x, attr: 'href' })) : specs.attr ? specs : { ...specs, attr: 'href' };
@@ -335,7 +341,7 @@ export function describedAdapter<C = unknown>(description: SiteDescription, opti
     const seen = new Set<string>();
     let first = true;
     for (const el of items(root, spec.item, list(spec.exclude))) {
-      if (now() > pass.deadline) return { posts, partial: true };
+      if (posts.length >= MIN_ITEMS && now() > pass.deadline) return { posts, partial: true };
       try {
         if (spec.threadAttr) {
           const owner = el.getAttribute(spec.threadAttr);
@@ -344,7 +350,7 @@ export function describedAdapter<C = unknown>(description: SiteDescription, opti
         const postId = value(spec.id, el, pass.url, cleanId);
         const author = value(spec.author, el, pass.url, handleOf);
         if (!postId || !author || seen.has(postId)) continue;
-        const url = value(withHref(spec.permalink), el, pass.url, hrefOf(pass.url)) ?? `${threadUrlOf(pass.url)}#${encodeURIComponent(postId)}`;
+        const url = value(withHref(spec.permalink), el, pass.url, permalinkOf(pass.url)) ?? `${threadUrlOf(pass.url)}#${encodeURIComponent(postId)}`;
         let info: PostInfo | null = { threadId, postId, author, url };
         const q = spec.question;
         if ((q === 'first' && first) || (q && typeof q === 'object' && q.id === postId)) info.isQuestion = true;
@@ -412,7 +418,7 @@ export function describedAdapter<C = unknown>(description: SiteDescription, opti
     if (!spec) return { rows: [], partial: false };
     const rows: Found<ThreadInfo>[] = [];
     for (const row of items(root, spec.row, list(spec.exclude))) {
-      if (now() > pass.deadline) return { rows, partial: true };
+      if (rows.length >= MIN_ITEMS && now() > pass.deadline) return { rows, partial: true };
       try {
         const link = spec.title.selector ? find(row, spec.title.selector) : row;
         const threadId = value(spec.id, row, pass.url, cleanId) ?? (hooks.rowId ? cleanId(hooks.rowId(row, ctx, pass)) : null);
@@ -467,7 +473,7 @@ export function describedAdapter<C = unknown>(description: SiteDescription, opti
   const inspect = (doc: Document, url: URL): InspectReport => {
     const report: InspectReport = { counts: {}, samples: {}, problems: {}, elements: {} };
     for (const { path, selector } of selectorsOf(description)) {
-      if (!validSelector(selector)) report.problems[path] ??= `“${selector.slice(0, 60)}” is not a selector this browser reads`;
+      if (!validSelector(selector, doc)) report.problems[path] ??= `“${selector.slice(0, 60)}” is not a selector this browser reads`;
     }
     for (const { path, pattern } of patternsOf(description)) {
       const problem = patternProblem(pattern);

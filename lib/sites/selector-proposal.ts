@@ -22,7 +22,7 @@ export interface SelectorCandidate {
   matches: number;
 }
 
-const GENERATED = /(^|[-_])(?:ember|react|vue|ng|svelte|css|sc|jsx|emotion|styled|tw)[-_]?[a-z0-9]*\d|\d{3,}|^[a-z]{1,3}\d+$|[A-Z0-9]{6,}|__[a-zA-Z0-9]{5,}$/;
+const GENERATED = /(^|[-_])(?:ember|react|vue|ng|svelte|css|sc|jsx|emotion|styled|tw)[-_]?[a-z0-9]*\d|\d{3,}|^[a-z]{1,3}\d+$|[A-Z0-9]{6,}|__[a-zA-Z0-9]{5,}$|^(?:ember-view|ng-[a-z-]+|v-[a-z-]+|svelte-[a-z0-9]+)$/;
 const STATE = /^(?:is-|has-|js-)?(?:active|hover|focus|focused|selected|open|opened|closed|hidden|visible|expanded|collapsed|loading|loaded|disabled|current|new|unread|read|even|odd|first|last|clearfix|row|col|container|wrapper|inner|outer)$/;
 const USEFUL_ATTRS = ['data-testid', 'data-test', 'itemprop', 'role', 'data-role', 'data-type', 'name', 'rel', 'aria-label'];
 

@@ -25,6 +25,7 @@ const THREADS: BrambleThread[] = [
   { id: 14, title: 'Merge two accounts', replies: 0 },
 ];
 const THREAD = THREADS[0]!;
+const HUGE: BrambleThread = { id: 99, title: 'Ten thousand replies', replies: 9_999 };
 
 /** Pages as each member sees them (cookie `member`). */
 function route(render: (member: string | null) => string) {
@@ -53,6 +54,8 @@ describe.skipIf(!e2e.chromium)('describing a forum Tend has never seen', () => {
       routes: {
         '/board': route((member) => brambleBoardPage(THREADS, { member })),
         ...Object.fromEntries(THREADS.map((t) => [brambleThreadPath(t), route((member) => brambleThreadPage(t, t.replies + 1, { member }))])),
+        // A page of ten thousand posts, for a description that matches far too much.
+        [brambleThreadPath(HUGE)]: route((member) => brambleThreadPage(HUGE, 10_000, { member })),
       },
     });
     origin = fixtures.origin(HOST);
@@ -133,6 +136,23 @@ describe.skipIf(!e2e.chromium)('describing a forum Tend has never seen', () => {
     await expect.poll(() => editor.locator('[data-field="posts.author"] input').inputValue()).toMatch(/\bb$/);
     await expect.poll(() => editor.locator('[data-field="posts.author"] .count').textContent()).toBe('6 of 6');
     await expect.poll(() => editor.locator('[data-field="posts.author"] .sample').textContent()).toBe('“wren”');
+
+    // Escape on the page cancels a pick and leaves the field as it was.
+    await editor.locator('[data-field="posts.body"]').getByRole('button', { name: 'Pick' }).click();
+    await forum.bringToFront();
+    await expect.poll(() => forum.locator('tend-editor-layer[data-picking]').count()).toBe(1);
+    await forum.keyboard.press('Escape');
+    await expect.poll(() => forum.locator('tend-editor-layer[data-picking]').count()).toBe(0);
+    await editor.bringToFront();
+    await expect.poll(() => editor.locator('[data-field="posts.body"]').getByRole('button', { name: 'Pick' }).isEnabled()).toBe(true);
+    expect(await editor.locator('[data-field="posts.body"] input').inputValue()).toBe('');
+
+    // A selector the browser cannot read, and an unsafe pattern, are said so in place.
+    await editor.locator('[data-field="thread.title"] input').fill('h2[[');
+    await expect.poll(() => editor.locator('[data-field="thread.title"] [role=alert]').textContent()).toMatch(/not a selector this browser reads/);
+    await editor.locator('[data-field="thread.id"] input.pattern').fill('^(\\d+)+$');
+    await expect.poll(() => editor.locator('[data-field="thread.id"] [role=alert]').textContent()).toMatch(/repeated/);
+    await editor.locator('[data-field="thread.id"] input.pattern').fill('');
 
     // The rest typed.
     await editor.locator('[data-field="thread.title"] input').fill('h2.discussion__title');
@@ -215,5 +235,77 @@ describe.skipIf(!e2e.chromium)('describing a forum Tend has never seen', () => {
     await forum.bringToFront();
     await overlays(forum, 'thread').getByRole('button', { name: 'Release' }).click();
     await expect.poll(() => shadowText(overlays(page, 'thread')), { timeout: 5_000 }).toMatch(/I'll handle this/);
+  });
+
+  it('exports descriptions, and importing the same file twice changes nothing', async () => {
+    const settings = await ben.context.newPage();
+    await settings.goto(ada.url('options.html'));
+    await settings.close();
+    const page = await ada.context.newPage();
+    await page.goto(ada.url('options.html'));
+    const download = page.waitForEvent('download');
+    await page.getByRole('button', { name: 'Export descriptions' }).click();
+    const file = await (await download).path();
+    await expect.poll(() => page.getByRole('status').last().textContent()).toBe('Exported 1 descriptions.');
+
+    const other = await ben.context.newPage();
+    await other.goto(ben.url('options.html'));
+    await other.locator('.site-io input[type=file]').setInputFiles(file);
+    await expect.poll(() => other.getByRole('status').last().textContent()).toBe('Imported: 1 new or changed, 0 already here.');
+    await other.locator('.site-io input[type=file]').setInputFiles(file);
+    await expect.poll(() => other.getByRole('status').last().textContent()).toBe('Imported: 0 new or changed, 1 already here.');
+    await expect.poll(() => other.locator('.site-row', { hasText: HOST }).textContent()).toContain('Read with your description “bramble.test”');
+    await page.close();
+    await other.close();
+  });
+
+  it('refuses an unsafe description, and bounds one that matches far too much: the page stays responsive', async () => {
+    const control = await openQuietExtensionPage(ada);
+    const unsafe = await sendFromPage(control, {
+      type: 'site.description.save',
+      origin,
+      description: { version: 1, name: 'x', origins: [origin], thread: { container: 'body', id: { from: 'url', pattern: '^(a+)+$' }, title: { selector: 'h2' }, anchor: { placement: 'after' } } },
+    });
+    expect(unsafe).toMatchObject({ ok: false, error: expect.stringMatching(/repeated/) });
+    // A selector that matches ten thousand posts, each read with a costly selector.
+    const greedy = {
+      version: 1,
+      name: 'Too much',
+      origins: [origin],
+      thread: { container: 'article.discussion', id: { from: 'url', pattern: '^/thread/(\\d+)' }, title: { selector: 'h2' }, anchor: { selector: 'h2', element: 'h2', placement: 'after' } },
+      posts: { item: 'section.entry', id: { attr: 'data-entry' }, author: { selector: 'header *:not(a) ~ * ~ *, b' }, anchor: { placement: 'append' } },
+    };
+    expect(await sendFromPage(control, { type: 'site.description.save', origin, description: greedy })).toMatchObject({ ok: true });
+    const page = await ada.context.newPage();
+    await page.addInitScript(() => {
+      // The page keeps a clock: how long did its main thread stay busy?
+      const w = window as unknown as { longest: number };
+      w.longest = 0;
+      let last = performance.now();
+      const tick = () => {
+        const now = performance.now();
+        w.longest = Math.max(w.longest, now - last);
+        last = now;
+        setTimeout(tick, 10);
+      };
+      setTimeout(tick, 10);
+    });
+    await page.goto(fixtures.url(brambleThreadPath(HUGE), HOST));
+    await expect.poll(() => page.locator('tend-overlay').count(), { timeout: 20_000 }).toBeGreaterThan(0);
+    await page.waitForTimeout(1_500);
+    const count = await page.locator('tend-overlay').count();
+    // At most 2,000 posts are read from one page, and the thread.
+    expect(count).toBeGreaterThan(100);
+    expect(count).toBeLessThanOrEqual(2_001);
+    // It answers at once, and its longest busy stretch while Tend read it stayed bounded.
+    const started = Date.now();
+    const longest = await page.evaluate(() => (window as unknown as { longest: number }).longest);
+    expect(Date.now() - started).toBeLessThan(2_000);
+    console.log(`[describe e2e] greedy description on 10,000 posts: ${count} overlays, page's longest busy stretch ${Math.round(longest)} ms`);
+    expect(longest).toBeLessThan(5_000);
+    // Back to the real description.
+    await sendFromPage(control, { type: 'site.description.remove', origin });
+    await page.close();
+    await control.close();
   });
 });

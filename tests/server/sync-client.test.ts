@@ -117,6 +117,29 @@ describe('sync client against the server', () => {
     }
   });
 
+  it('carries a manager’s site description to the team, refuses one from a member, and keeps it validated', async () => {
+    const team = newTeam();
+    const ann = await device(server, team, 'Ann', 'manager');
+    const bob = await device(server, team, 'Bob', 'member');
+    const origin = 'https://bramble.example.net';
+    const { brambleDescription } = await import('../fixtures/bramble/description');
+    await ann.store.act({ type: 'site', origin, description: brambleDescription(origin) });
+    await ann.client.pushOnce();
+    await bob.client.pullOnce();
+    expect(await bob.store.descriptionFor(origin)).toMatchObject({ source: 'team', description: { name: 'Bramble' } });
+    // A member cannot: the server refuses, with a reason.
+    await bob.store.act({ type: 'site', origin, description: { ...brambleDescription(origin), name: 'Mine now' } });
+    await bob.client.pushOnce();
+    expect((await bob.store.rejections())[0]).toMatchObject({ reason: /only a manager/ });
+    await ann.client.pullOnce();
+    expect(await ann.store.descriptionFor(origin)).toMatchObject({ description: { name: 'Bramble' } });
+    // Whatever a client sends, the server validates like the extension: no unsafe pattern gets in.
+    const token = (await ann.store.getMeta<{ token: string }>('team'))!.token;
+    const bad = op({ type: 'site', origin, description: { ...brambleDescription(origin), thread: { ...brambleDescription(origin).thread!, id: { from: 'url', pattern: '^(a+)+$' } } } } as never);
+    const [result] = await push(server, token, [bad]);
+    expect(result).toMatchObject({ ok: false, code: 'invalid' });
+  });
+
   it('pulls in pages, one transaction per page, with the cursor', async () => {
     const team = newTeam();
     const ann = await device(server, team, 'Ann', 'member', { pullLimit: 7 });

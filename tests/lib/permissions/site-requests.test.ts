@@ -26,7 +26,7 @@ describe('site.* requests', () => {
     const { fake, send } = await setup();
     expect(await send({ type: 'site.status', tabId: 7 })).toEqual({
       ok: true,
-      value: { origin: FORUM, site: FORUM, builtIn: false, enabled: false, granted: false, supported: true },
+      value: { origin: FORUM, site: FORUM, builtIn: false, enabled: false, granted: false, supported: true, reader: 'unknown' },
     });
     expect(await send({ type: 'site.enable', origin: FORUM, tabId: 7 })).toMatchObject({ ok: false, code: 'not-granted' });
     fake.grant(`${FORUM}/*`);
