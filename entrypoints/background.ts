@@ -10,6 +10,9 @@ import { StoreError, TendStore } from '../lib/store';
 import { listenForSiteAccess, originKeyOrNull, originPattern, SiteAccess } from '../lib/permissions';
 import { SyncClient } from '../lib/sync';
 
+/** Where WXT writes `entrypoints/editor.content.ts`. */
+const EDITOR_SCRIPT = '/content-scripts/editor.js';
+
 /** Defined by wxt.config.ts: true in the end-to-end test build. */
 declare const __TEND_TEST_BUILD__: boolean;
 
@@ -76,8 +79,16 @@ export default defineBackground(() => {
         return [...builtIn, ...enabled];
       },
       editor: {
-        send: (tabId: number, command: EditorCommand) =>
-          browser.tabs.sendMessage(tabId, { tendEditor: 1, command } satisfies EditorEnvelope, { frameId: 0 }).catch(() => null),
+        // The editor's script goes into the tab the first time the editor asks something there.
+        send: async (tabId: number, command: EditorCommand) => {
+          const message = { tendEditor: 1, command } satisfies EditorEnvelope;
+          const ask = () => browser.tabs.sendMessage(tabId, message, { frameId: 0 }) as Promise<unknown>;
+          const first = await ask().catch(() => null);
+          if (first) return first;
+          if (command.command === 'stop') return null;
+          await browser.scripting.executeScript({ target: { tabId, frameIds: [0] }, files: [EDITOR_SCRIPT] }).catch(() => null);
+          return ask().catch(() => null);
+        },
         activate: async (tabId: number) => {
           const tab = await browser.tabs.update(tabId, { active: true });
           if (tab?.windowId !== undefined) await browser.windows.update(tab.windowId, { focused: true }).catch(() => undefined);

@@ -18,10 +18,9 @@ import { request, subscribe, type Subscription } from '../../lib/messaging/clien
 import { isBuiltInOrigin } from '../../lib/permissions/origins';
 import type { SeenThreadSchema, StateSnapshot } from '../../lib/messaging/protocol';
 import { createGuard, OverlayState, pageTheme, startEngine, type ActionGuard } from '../../lib/overlay';
-import { parseSiteDescription } from '../../lib/domain/site-description';
+import type { SiteDescription } from '../../lib/domain/site-description';
 import { adapterFor, type OverlayTarget, type PageRead, type PostTarget, type SiteAdapter, type ThreadTarget } from '../../lib/sites';
 import { describedAdapter } from '../../lib/sites/described';
-import { listenForEditor } from './editor';
 import type * as v from 'valibot';
 
 declare const __TEND_TEST_BUILD__: boolean;
@@ -51,8 +50,6 @@ export function runTend(ctx: ContentScriptContext): void {
   const controller = new AbortController();
   ctx.onInvalidated(() => controller.abort());
   const { signal } = controller;
-  const t = browserT;
-  listenForEditor(t, signal);
 
   // One subscription for the page, opened once it is needed: state for the overlays, and word
   // when how to read this site changes (on a forum the person enabled, even before anything
@@ -79,8 +76,9 @@ export function runTend(ctx: ContentScriptContext): void {
     if (!adapter) {
       const r = await request({ type: 'site.description' });
       if (mine !== attempt || signal.aborted) return;
-      const parsed = r.ok && r.value ? parseSiteDescription(r.value.description) : null;
-      adapter = parsed?.ok ? adapterFor(document, new URL(location.href), [describedAdapter(parsed.value)]) : null;
+      // The background validated it when it was saved or shared; reading it cannot throw either way.
+      const description = r.ok && r.value && r.value.description && typeof r.value.description === 'object' ? (r.value.description as SiteDescription) : null;
+      adapter = description ? adapterFor(document, new URL(location.href), [describedAdapter(description)]) : null;
     }
     running?.abort();
     running = null;

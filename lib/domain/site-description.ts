@@ -202,24 +202,4 @@ export function parseSiteDescription(input: unknown): { ok: true; value: SiteDes
   };
 }
 
-/** Every selector a description uses, with where (for checks and the editor's counts). */
-export function selectorsOf(description: SiteDescription): { path: string; selector: string }[] {
-  const out: { path: string; selector: string }[] = [];
-  const walk = (value: unknown, path: string) => {
-    if (Array.isArray(value)) value.forEach((x, i) => walk(x, `${path}.${i}`));
-    else if (value && typeof value === 'object') {
-      for (const [k, x] of Object.entries(value)) {
-        const p = path ? `${path}.${k}` : k;
-        if (isSelectorKey(k) && (typeof x === 'string' || Array.isArray(x))) for (const s of typeof x === 'string' ? [x] : x) out.push({ path: p, selector: s as string });
-        else walk(x, p);
-      }
-    }
-  };
-  walk(description, '');
-  return out;
-}
-
-const SELECTOR_KEYS = new Set(['selector', 'container', 'item', 'row', 'marker', 'observe', 'answered', 'unanswered', 'exclude', 'body', 'element']);
-function isSelectorKey(key: string): boolean {
-  return SELECTOR_KEYS.has(key);
-}
+export { selectorsOf, patternsOf } from './description-fields';

@@ -203,7 +203,9 @@ export function createHandler(deps: HandlerDeps): Handle {
       case 'site.description': {
         if (caller.kind !== 'content') return err('only a page asks how to read itself', 'forbidden');
         const found = await store.descriptionFor(caller.site);
-        return ok(found ? { description: found.description, source: found.source } : null);
+        // Checked again on the way out: the page compiles its patterns without checking them.
+        const checked = found ? parseSiteDescription(found.description) : null;
+        return ok(found && checked?.ok ? { description: checked.value, source: found.source } : null);
       }
       case 'sites.list':
         return ok(await listSites());

@@ -7,10 +7,9 @@
  * target left (client-side routing, re-renders, cloaked posts, infinite scroll).
  */
 import { targetKey, type OverlayTarget, type PageRead, type SiteAdapter } from '../sites';
-import { LAYER_TAG } from './picker';
+import { HOST_TAG, LAYER_TAG } from './tags';
 
-/** The tag of every overlay host Tend inserts into a page. */
-export const HOST_TAG = 'tend-overlay';
+export { HOST_TAG } from './tags';
 
 /** What a mounted overlay gives back. */
 export interface OverlayHandle {

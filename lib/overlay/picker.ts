@@ -7,8 +7,9 @@
  * is on, the page gets no clicks (the layer takes them), so picking a link does not follow it.
  */
 
-/** The tag of Tend's drawing layer. */
-export const LAYER_TAG = 'tend-editor-layer';
+import { LAYER_TAG } from './tags';
+
+export { LAYER_TAG };
 
 const LAYER_CSS = `
 :host { all: initial; position: fixed; inset: 0; z-index: 2147483646; pointer-events: none; }

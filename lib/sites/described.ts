@@ -9,8 +9,8 @@
  * budget per pass after which the read stops and says it is partial. A selector the browser
  * cannot parse simply matches nothing. Nothing here throws on page content.
  */
-import { MAX_PATTERN_INPUT, compilePattern, matchPattern, patternProblem } from '../domain/safe-pattern';
-import { selectorsOf, type AnchorSpec, type IdSpec, type SiteDescription, type ValueSpec, type ValuesSpec } from '../domain/site-description';
+import { MAX_PATTERN_INPUT, matchPattern } from '../domain/safe-pattern';
+import type { AnchorSpec, IdSpec, SiteDescription, ValueSpec, ValuesSpec } from '../domain/site-description';
 import type { PlatformId } from '../domain/refs';
 import { LOCAL_ID_PATTERN } from '../domain/limits';
 import { MAX_CATEGORY, MAX_TITLE, MAX_URL, cleanText, decimalId, handle, parseCount, parseTime, tagList } from './page-text';
@@ -76,6 +76,22 @@ export interface AdapterHooks<C = unknown> {
   fallback?(ctx: C, pass: PassContext, described: { rows: Found<ThreadInfo>[]; rowsIn(root: ParentNode): Found<ThreadInfo>[] }): Omit<DescribedRead, 'viewer'> | null;
 }
 
+/** Turns a description's pattern into a regular expression; null for one that must not run. */
+export type PatternCompiler = (source: string) => RegExp | null;
+
+/**
+ * For descriptions that were validated (`parseSiteDescription` checks every pattern with
+ * `safe-pattern.ts`: the background before handing one to a page, the team server before
+ * sharing one) and for built-in ones. A draft no one validated goes through `compilePattern`.
+ */
+export const compileValidated: PatternCompiler = (source) => {
+  try {
+    return new RegExp(source, 'u');
+  } catch {
+    return null;
+  }
+};
+
 /** How a described adapter behaves beyond its description. */
 export interface DescribedOptions<C = unknown> {
   /** The platform it reports (`custom` for descriptions people write). */
@@ -85,6 +101,8 @@ export interface DescribedOptions<C = unknown> {
   maxItems?: number;
   budgetMs?: number;
   hooks?: AdapterHooks<C>;
+  /** How patterns are compiled (validated descriptions by default). */
+  compile?: PatternCompiler;
   /** The clock the time budget is kept by. */
   now?: () => number;
 }
@@ -99,7 +117,7 @@ const PLACEMENTS: Record<AnchorSpec['placement'], TargetPlacement> = {
 /** Whether a node is an element, whichever window made it (tests parse pages in other realms). */
 const isElement = (node: Element | Document | ParentNode): node is Element => (node as Node).nodeType === 1;
 
-const list = (s: string | readonly string[] | undefined): readonly string[] => (s === undefined ? [] : typeof s === 'string' ? [s] : s);
+export const list = (s: string | readonly string[] | undefined): readonly string[] => (s === undefined ? [] : typeof s === 'string' ? [s] : s);
 
 /** `querySelectorAll` that answers nothing, rather than throwing, for a selector the browser cannot parse. */
 export function queryAll(root: ParentNode, selector: string): Element[] {
@@ -110,7 +128,7 @@ export function queryAll(root: ParentNode, selector: string): Element[] {
   }
 }
 
-function queryFirst(root: ParentNode, selectors: string | readonly string[] | undefined): Element | null {
+export function queryFirst(root: ParentNode, selectors: string | readonly string[] | undefined): Element | null {
   for (const sel of list(selectors)) {
     try {
       const el = root.querySelector(sel);
@@ -123,7 +141,7 @@ function queryFirst(root: ParentNode, selectors: string | readonly string[] | un
 }
 
 /** All matches of the first selector that matches at all. */
-function queryFirstAll(root: ParentNode, selectors: string | readonly string[] | undefined): Element[] {
+export function queryFirstAll(root: ParentNode, selectors: string | readonly string[] | undefined): Element[] {
   for (const sel of list(selectors)) {
     const found = queryAll(root, sel);
     if (found.length) return found;
@@ -155,7 +173,7 @@ function closestAny(el: Element | null, selectors: readonly string[]): Element |
 
 const selectorValidity = new Map<string, boolean>();
 /** Whether the browser reads a selector (asked once per selector, on an empty fragment of `doc`). */
-function validSelector(sel: string, doc: Document | null): boolean {
+export function validSelector(sel: string, doc: Document | null): boolean {
   let ok = selectorValidity.get(sel);
   if (ok === undefined) {
     if (!doc) return true;
@@ -172,7 +190,7 @@ function validSelector(sel: string, doc: Document | null): boolean {
 }
 
 /** An id as Tend keys it: trimmed, no spaces, at most 200 safe characters. */
-function cleanId(value: string | null): string | null {
+export function cleanId(value: string | null): string | null {
   if (value === null) return null;
   const s = value.trim();
   return LOCAL_ID_PATTERN.test(s) ? s : null;
@@ -192,42 +210,22 @@ function absoluteUrl(href: string | null, base: URL, keepHash = false): string |
   }
 }
 
-/**
- * What a description finds on a page, field by field, for the editor's live counts and
- * outlines: how many elements each part matches, how many items have each value, a sample
- * value, and why a selector or pattern cannot be used. Works on unfinished descriptions.
- */
-export interface InspectReport {
-  counts: Record<string, number>;
-  samples: Record<string, string>;
-  problems: Record<string, string>;
-  /** The elements behind each count (at most a few hundred each), to outline on the page. */
-  elements: Record<string, Element[]>;
-}
-
 /** A described adapter, with what the editor needs besides reading. */
 export type DescribedAdapter = SiteAdapter & {
   readonly description: SiteDescription;
   readDescribed(doc: Document, url: URL): DescribedRead | null;
-  /** Field-by-field counts; the description may be unfinished. */
-  inspect(doc: Document, url: URL): InspectReport;
 };
 
-/** Most elements an inspection keeps per field for outlines. */
-const MAX_OUTLINED = 300;
-
-/** Creates an adapter from a description. Invalid parts read as nothing; nothing throws. */
-export function describedAdapter<C = unknown>(description: SiteDescription, options: DescribedOptions<C> = {}): DescribedAdapter {
-  const maxItems = options.maxItems ?? DEFAULT_MAX_ITEMS;
-  const budgetMs = options.budgetMs ?? DEFAULT_BUDGET_MS;
-  const hooks = options.hooks ?? {};
-  const now = options.now ?? (() => performance.now());
-  const origins = new Set((description.origins ?? []).map((o) => o.toLowerCase()));
-
+/**
+ * The readers a description is interpreted with: finding elements (never inside a post's own
+ * text), reading values through their fallbacks and patterns, and choosing items. Shared by
+ * the adapter and the editor's inspection.
+ */
+export function describedReaders(description: SiteDescription, maxItems: number, compile: PatternCompiler) {
   // Patterns are compiled once; one that is refused never matches.
   const patterns = new Map<string, RegExp | null>();
   const compiled = (source: string): RegExp | null => {
-    if (!patterns.has(source)) patterns.set(source, compilePattern(source));
+    if (!patterns.has(source)) patterns.set(source, compile(source));
     return patterns.get(source)!;
   };
 
@@ -324,6 +322,19 @@ export function describedAdapter<C = unknown>(description: SiteDescription, opti
     }
     return out;
   };
+
+  return { find, value, items, tagsOf, anchorOf, withHref, textOf, countOf, handleOf, hrefOf, permalinkOf };
+}
+
+/** Creates an adapter from a description. Invalid parts read as nothing; nothing throws. */
+export function describedAdapter<C = unknown>(description: SiteDescription, options: DescribedOptions<C> = {}): DescribedAdapter {
+  const maxItems = options.maxItems ?? DEFAULT_MAX_ITEMS;
+  const budgetMs = options.budgetMs ?? DEFAULT_BUDGET_MS;
+  const hooks = options.hooks ?? {};
+  const now = options.now ?? (() => performance.now());
+  const origins = new Set((description.origins ?? []).map((o) => o.toLowerCase()));
+
+  const { find, value, items, tagsOf, anchorOf, withHref, textOf, countOf, handleOf, hrefOf, permalinkOf } = describedReaders(description, maxItems, options.compile ?? compileValidated);
 
   const detect = (doc: Document, url: URL): boolean => {
     try {
@@ -470,129 +481,9 @@ export function describedAdapter<C = unknown>(description: SiteDescription, opti
     return { viewer, thread: t.thread, posts: t.posts, rows, partial: t.partial || r.partial };
   };
 
-  const inspect = (doc: Document, url: URL): InspectReport => {
-    const report: InspectReport = { counts: {}, samples: {}, problems: {}, elements: {} };
-    for (const { path, selector } of selectorsOf(description)) {
-      if (!validSelector(selector, doc)) report.problems[path] ??= `“${selector.slice(0, 60)}” is not a selector this browser reads`;
-    }
-    for (const { path, pattern } of patternsOf(description)) {
-      const problem = patternProblem(pattern);
-      if (problem) report.problems[path] ??= problem;
-    }
-    const keep = (field: string, found: number, els: (Element | null)[], sample?: string | null) => {
-      report.counts[field] = found;
-      report.elements[field] = els.filter((e): e is Element => !!e).slice(0, MAX_OUTLINED);
-      if (sample) report.samples[field] = sample.slice(0, 120);
-    };
-    const seenAt = <T>(specs: ValuesSpec | IdSpec | undefined, root: Element | Document, accept: (raw: string) => T | null): { value: T | null; element: Element | null } => {
-      let element: Element | null = null;
-      const v = value(specs, root, url, (raw, el) => {
-        const ok = accept(raw);
-        if (ok !== null) element = el;
-        return ok;
-      });
-      return { value: v, element };
-    };
-    const t = description.thread;
-    let container: Element | null = null;
-    if (t?.container) {
-      const all = queryFirstAll(doc, t.container);
-      container = all[0] ?? null;
-      keep('thread.container', all.length, all.slice(0, 1));
-    }
-    if (t && container) {
-      const id = seenAt(t.id, container, cleanId);
-      keep('thread.id', id.value ? 1 : 0, [id.element], id.value);
-      const title = seenAt(t.title, doc, textOf(MAX_TITLE));
-      keep('thread.title', title.value ? 1 : 0, [title.element], title.value);
-      if (t.answered) keep('thread.answered', queryFirst(doc, t.answered) ? 1 : 0, [queryFirst(doc, t.answered)]);
-      if (t.replies) {
-        const r = seenAt(t.replies, doc, countOf);
-        keep('thread.replies', r.value !== null ? 1 : 0, [r.element], r.value === null ? null : String(r.value));
-      }
-    }
-    const p = description.posts;
-    if (p?.item) {
-      const root = p.scope === 'document' || !container ? doc : container;
-      const its = items(root, p.item, list(p.exclude));
-      keep('posts.item', its.length, its);
-      const ids: (Element | null)[] = [];
-      const authors: (Element | null)[] = [];
-      const links: (Element | null)[] = [];
-      let idCount = 0;
-      let authorCount = 0;
-      let linkCount = 0;
-      const distinct = new Set<string>();
-      let firstAuthor: string | null = null;
-      let firstId: string | null = null;
-      for (const el of its) {
-        const id = p.id ? seenAt(p.id, el, cleanId) : { value: null, element: null };
-        if (id.value) {
-          idCount++;
-          distinct.add(id.value);
-          ids.push(id.element ?? el);
-          firstId ??= id.value;
-        }
-        const author = p.author ? seenAt(p.author, el, handleOf) : { value: null, element: null };
-        if (author.value) {
-          authorCount++;
-          authors.push(author.element);
-          firstAuthor ??= author.value;
-        }
-        const link = p.permalink ? seenAt(withHref(p.permalink), el, hrefOf(url)) : { value: null, element: null };
-        if (link.value) {
-          linkCount++;
-          links.push(link.element);
-        }
-      }
-      if (p.id) keep('posts.id', idCount, ids, firstId);
-      if (p.id && distinct.size < idCount) report.problems['posts.id'] ??= `${idCount - distinct.size} posts share an id with another: choose a value that differs from post to post`;
-      if (p.author) keep('posts.author', authorCount, authors, firstAuthor);
-      if (p.permalink) keep('posts.permalink', linkCount, links);
-    }
-    const l = description.list;
-    if (l?.row) {
-      const rows = items(doc, l.row, list(l.exclude));
-      keep('list.row', rows.length, rows);
-      let idCount = 0;
-      let titleCount = 0;
-      const titles: (Element | null)[] = [];
-      let firstTitle: string | null = null;
-      let firstId: string | null = null;
-      for (const row of rows) {
-        const id = l.id ? seenAt(l.id, row, cleanId).value : null;
-        if (id) {
-          idCount++;
-          firstId ??= id;
-        }
-        const link = l.title?.selector ? find(row, l.title.selector) : null;
-        const title = link ? cleanText(link.textContent, MAX_TITLE) : '';
-        if (title) {
-          titleCount++;
-          titles.push(link);
-          firstTitle ??= title;
-        }
-      }
-      if (l.id) keep('list.id', idCount, [], firstId);
-      if (l.title) keep('list.title', titleCount, titles, firstTitle);
-    }
-    if (description.viewer) {
-      const v = seenAt(description.viewer, doc, handleOf);
-      keep('viewer', v.value ? 1 : 0, [v.element], v.value);
-    }
-    return report;
-  };
-
   return {
     platform: options.platform ?? 'custom',
     description,
-    inspect: (doc, url) => {
-      try {
-        return inspect(doc, url);
-      } catch (e) {
-        return { counts: {}, samples: {}, problems: { description: `Tend could not read this page with it: ${e instanceof Error ? e.message : String(e)}` }, elements: {} };
-      }
-    },
     detect,
     readDescribed: (doc, url) => {
       try {
@@ -631,23 +522,6 @@ function patternInput(attr: string, raw: string, el: Element): string {
   } catch {
     return raw.trim();
   }
-}
-
-/** Every pattern a description uses, with where. */
-function patternsOf(description: SiteDescription): { path: string; pattern: string }[] {
-  const out: { path: string; pattern: string }[] = [];
-  const walk = (value: unknown, path: string) => {
-    if (Array.isArray(value)) value.forEach((x, i) => walk(x, `${path}.${i}`));
-    else if (value && typeof value === 'object') {
-      for (const [k, x] of Object.entries(value)) {
-        const p = path ? `${path}.${k}` : k;
-        if (k === 'pattern' && typeof x === 'string') out.push({ path: path || k, pattern: x });
-        else walk(x, p);
-      }
-    }
-  };
-  walk(description, '');
-  return out;
 }
 
 /** The page's own address without query or fragment: a thread's address when nothing better is given. */

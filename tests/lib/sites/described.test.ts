@@ -2,6 +2,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { parseSiteDescription, type SiteDescription } from '../../../lib/domain/site-description';
 import { readPage, targetKey } from '../../../lib/sites';
 import { describedAdapter } from '../../../lib/sites/described';
+import { inspectDescription } from '../../../lib/sites/inspect';
 import { brambleDescription } from '../../fixtures/bramble/description';
 import { brambleBoardPage, brambleThreadPage, brambleThreadPath, type BrambleThread } from '../../fixtures/bramble/generate';
 import { closePages, parsePage } from './load-page';
@@ -87,7 +88,7 @@ describe('a described forum (Bramble)', () => {
     const read = broken.read(doc, url)!;
     expect(read.posts).toEqual([]);
     expect(read.threads.map((t) => t.threadId)).toEqual(['12']);
-    expect(broken.inspect(doc, url).problems['posts.item']).toMatch(/not a selector/);
+    expect(inspectDescription(broken.description, doc, url).problems['posts.item']).toMatch(/not a selector/);
   });
 
   it('bounds a page with ten thousand posts, and says the read is partial when it runs out of time', () => {
@@ -108,16 +109,16 @@ describe('a described forum (Bramble)', () => {
 
   it('counts what each field finds, for the editor', () => {
     const { doc, url } = load(brambleThreadPage(T, 6, { member: 'ada' }), THREAD_URL);
-    const report = bramble.inspect(doc, url);
+    const report = inspectDescription(bramble.description, doc, url);
     expect(report.counts).toMatchObject({ 'thread.container': 1, 'thread.id': 1, 'thread.title': 1, 'posts.item': 6, 'posts.id': 6, 'posts.author': 6, 'posts.permalink': 6, 'list.row': 0, viewer: 1 });
     expect(report.samples).toMatchObject({ 'thread.id': '12', 'thread.title': 'Export my reading list', 'posts.author': 'wren', viewer: 'ada' });
     expect(report.elements['posts.author']).toHaveLength(6);
     expect(report.problems).toEqual({});
     // An unfinished description (only the posts picked so far) is counted too.
-    const unfinished = describedAdapter({ version: 1, name: 'x', origins: [ORIGIN], posts: { item: 'section.entry' } } as unknown as SiteDescription);
-    expect(unfinished.inspect(doc, url).counts).toEqual({ 'posts.item': 6 });
+    const unfinished = { version: 1, name: 'x', origins: [ORIGIN], posts: { item: 'section.entry' } } as unknown as SiteDescription;
+    expect(inspectDescription(unfinished, doc, url).counts).toEqual({ 'posts.item': 6 });
     // Two posts with one id are told apart from a usable id.
-    const sameId = describedAdapter({ ...brambleDescription(ORIGIN), posts: { ...brambleDescription(ORIGIN).posts!, id: { attr: 'class' } } });
-    expect(sameId.inspect(doc, url).problems['posts.id']).toMatch(/share an id/);
+    const sameId = { ...brambleDescription(ORIGIN), posts: { ...brambleDescription(ORIGIN).posts!, id: { attr: 'class' } } };
+    expect(inspectDescription(sameId, doc, url).problems['posts.id']).toMatch(/share an id/);
   });
 });

@@ -1,16 +1,17 @@
 /**
  * The description editor's hands on the page: Tend's settings page asks (through the
  * background) what a draft description finds here, to outline it, or to let the person pick
- * an element. Only the background may ask; the page's own scripts cannot reach this.
+ * an element. Only the background may ask; the page's own scripts cannot reach this. It runs
+ * in a content script of its own, injected into a tab only while the editor works on it.
  */
 import { browser } from 'wxt/browser';
-import type { SiteDescription } from '../../lib/domain/site-description';
-import { request } from '../../lib/messaging/client';
-import type { EditorCommand, EditorReport } from '../../lib/messaging/protocol';
-import { EditorLayer, type OutlineGroup } from '../../lib/overlay/picker';
-import { describedAdapter } from '../../lib/sites/described';
-import { bestSelector, proposeSelectors } from '../../lib/sites/selector-proposal';
-import { suggestIdAttributes, suggestUrlPattern } from '../../lib/sites/suggest';
+import type { SiteDescription } from '../domain/site-description';
+import { request } from '../messaging/client';
+import type { EditorCommand, EditorReport } from '../messaging/protocol';
+import { EditorLayer, type OutlineGroup } from './picker';
+import { inspectDescription } from '../sites/inspect';
+import { bestSelector, proposeSelectors } from '../sites/selector-proposal';
+import { suggestIdAttributes, suggestUrlPattern } from '../sites/suggest';
 import type { Translate } from '../../components/i18n';
 
 /** Fields whose element repeats: one per post, one per row. */
@@ -46,7 +47,7 @@ export function listenForEditor(t: Translate, signal: AbortSignal): void {
       if (outline) layer.clear();
       return base;
     }
-    const report = describedAdapter(draft as SiteDescription, { anyOrigin: true }).inspect(document, url);
+    const report = inspectDescription(draft as SiteDescription, document, url);
     if (outline) {
       // The whole page as a thread's area (nothing chosen yet) is not worth a frame around it.
       const whole = (els: Element[]) => els.length === 1 && (els[0] === document.body || els[0] === document.documentElement);
