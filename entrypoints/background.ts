@@ -10,8 +10,8 @@ import { StoreError, TendStore } from '../lib/store';
 import { listenForSiteAccess, originKeyOrNull, originPattern, SiteAccess } from '../lib/permissions';
 import { SyncClient } from '../lib/sync';
 
-/** Where WXT writes `entrypoints/editor.content.ts`. */
-const EDITOR_SCRIPT = '/content-scripts/editor.js';
+/** Where WXT writes `entrypoints/editor.ts`. */
+const EDITOR_SCRIPT = '/editor.js';
 
 /** Defined by wxt.config.ts: true in the end-to-end test build. */
 declare const __TEND_TEST_BUILD__: boolean;
