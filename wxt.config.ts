@@ -22,6 +22,10 @@ export default defineConfig({
     // Any other forum is enabled per origin from the popup, at run time.
     optional_host_permissions: ['https://*/*', 'http://*/*'],
     action: { default_title: '__MSG_extName__' },
+    // The endorse panel is framed into forum pages (names and notes stay out of the page's
+    // reach); it must be loadable there. Chrome gives it an address that changes every
+    // session, so no page can frame it by itself.
+    web_accessible_resources: [{ resources: ['panel.html'], matches: ['<all_urls>'], ...(browser === 'firefox' ? {} : { use_dynamic_url: true }) }],
     ...(browser === 'firefox'
       ? {
           browser_specific_settings: {

@@ -4,6 +4,7 @@
  */
 import { useT } from '../i18n';
 import { timeAgo, timeLeft } from '../time';
+import { SECRET_MARK, SecretSentence, SecretText } from './SecretText';
 
 export interface ClaimInfo {
   holderName: string;
@@ -36,7 +37,8 @@ export function ClaimControl({ state, claim, now, busy, error, onAction }: Claim
       </>
     );
   } else if (claim) {
-    body = <span class="tend-status">{t('ov_claimOther', claim.holderName, timeAgo(t, claim.since, now))}</span>;
+    // A teammate's name is not the page's to read.
+    body = <SecretSentence class="tend-status" sentence={t('ov_claimOther', SECRET_MARK, timeAgo(t, claim.since, now))} secret={claim.holderName} />;
   } else if (state === 'resolved') {
     body = <span class="tend-status is-done">✓ {t('ov_resolved')}</span>;
   } else {
@@ -55,8 +57,8 @@ export function ClaimControl({ state, claim, now, busy, error, onAction }: Claim
       {body}
       {claim?.pending && <span class="tend-muted">{t('ov_pending')}</span>}
       {error && (
-        <span class="tend-error" role="alert">
-          {error}
+        <span role="alert">
+          <SecretText class="tend-error" text={error} />
         </span>
       )}
     </div>

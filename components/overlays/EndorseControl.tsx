@@ -1,164 +1,136 @@
 /**
- * "This helped" on one post: the count, who said so with their notes, an optional note of
- * my own (at most 280 characters), and taking my thanks back. On my own post it is what it
- * can be there: who thanked me, and nothing to do. Every text is rendered as text, never as
- * HTML.
+ * "This helped" on one post, in the page: the button with its count. It opens the panel — who
+ * said so and why, and my own note — in a page of Tend's own, framed in the browser's top
+ * layer: above anything the page paints (a post that makes its own stacking context cannot
+ * cover it), untouched by the page's opacity or filters, and out of the page's reach (it
+ * cannot read the names and notes, nor listen to the note being typed).
  */
-import { useId, useLayoutEffect, useRef, useState } from 'preact/hooks';
+import { useEffect, useRef, useState } from 'preact/hooks';
 import { useT } from '../i18n';
+import { SecretText } from './SecretText';
 
-/** One endorsement as shown. */
-export interface EndorsementItem {
-  actor: string;
-  name: string;
-  note: string | null;
-  pending: boolean;
-  mine: boolean;
+/** The framed panel's address, the origin it loads as, and the secret it proves itself with. */
+export interface PanelFrame {
+  src: string;
+  /** The extension's own origin: a changing address loads as it, and only it may get the channel. */
+  origin: string;
+  nonce: string;
 }
 
 export interface EndorseControlProps {
-  endorsements: readonly EndorsementItem[];
-  /** The post is mine: I cannot thank myself. */
+  count: number;
+  /** I thanked this post (pending or accepted). */
+  mine: boolean;
+  /** The post is mine. */
   ownPost: boolean;
-  busy: boolean;
+  /** Why the team server refused my last action here, lately. */
   error: string | null;
-  maxNote: number;
-  /** Sends my thanks; resolves true once Tend has stored it (the panel then closes). */
-  onEndorse: (note: string, event: Event) => Promise<boolean>;
-  /** Takes my thanks back; resolves true once stored. */
-  onRetract: (event: Event) => Promise<boolean>;
+  /** The panel to frame for this post (a new secret each time). */
+  panel: () => PanelFrame;
 }
+
+/** Messages the framed panel sends over its private channel. */
+type PanelMessage = { type: 'size'; height: number } | { type: 'close'; done: boolean };
 
 export function EndorseControl(props: EndorseControlProps) {
   const t = useT();
   const [open, setOpen] = useState(false);
-  const [note, setNote] = useState('');
-  const popId = useId();
-  const noteId = useId();
-  const buttonRef = useRef<HTMLButtonElement>(null);
-  const mine = props.endorsements.find((e) => e.mine);
-  const count = props.endorsements.length;
+  const button = useRef<HTMLButtonElement>(null);
+  const pop = useRef<HTMLDivElement>(null);
+  const frame = useRef<HTMLIFrameElement>(null);
+  const [src, setSrc] = useState<PanelFrame | null>(null);
 
-  const close = () => {
+  const close = (focusBack: boolean) => {
     setOpen(false);
-    buttonRef.current?.focus();
+    setSrc(null);
+    if (focusBack) button.current?.focus();
   };
-  // A layout effect, so focus moves before the next keystroke can reach the page.
-  useLayoutEffect(() => {
-    if (!open) return;
-    // Keyboard users land in the popover: on the note field, or its first control (also
-    // after sending, when the form they were in is replaced).
-    const root = buttonRef.current?.getRootNode() as ShadowRoot | undefined;
-    const pop = root?.querySelector<HTMLElement>('.tend-pop');
-    const target = [...(pop?.querySelectorAll<HTMLElement>('textarea, button') ?? [])].find((el) => !(el as HTMLButtonElement).disabled) ?? pop;
-    target?.focus();
-  }, [open, Boolean(mine), props.busy]);
 
-  // Done: the panel closes and focus returns to the button, as after any finished dialog.
-  const closeIfDone = (done: Promise<boolean>) =>
-    void done.then((stored) => {
-      if (stored) {
-        setNote('');
-        close();
+  // Open: into the top layer, under the button, following it as the page scrolls.
+  useEffect(() => {
+    const box = pop.current;
+    const b = button.current;
+    if (!open || !box || !b) return;
+    const win = b.ownerDocument.defaultView!;
+    const place = () => {
+      const r = b.getBoundingClientRect();
+      const width = Math.min(320, win.innerWidth - 16);
+      const left = Math.max(8, Math.min(r.left, win.innerWidth - width - 8));
+      box.style.left = `${left}px`;
+      box.style.top = `${Math.min(r.bottom + 6, win.innerHeight - 60)}px`;
+      box.style.width = `${width}px`;
+    };
+    place();
+    try {
+      box.showPopover();
+    } catch {
+      // Without a top layer the panel still shows, fixed in place.
+    }
+    const onToggle = (e: Event) => {
+      if ((e as ToggleEvent).newState === 'closed') close(false);
+    };
+    box.addEventListener('toggle', onToggle);
+    win.addEventListener('scroll', place, { passive: true, capture: true });
+    win.addEventListener('resize', place, { passive: true });
+    return () => {
+      box.removeEventListener('toggle', onToggle);
+      win.removeEventListener('scroll', place, { capture: true });
+      win.removeEventListener('resize', place);
+      try {
+        box.hidePopover();
+      } catch {
+        // already closed
       }
-    });
+    };
+  }, [open]);
 
-  const own = props.ownPost;
-  const label = own ? t('ov_ownPostLabel') : mine ? t('ov_youThanked') : t('ov_endorseLabel');
+  // A private channel to the framed panel: handed over only to the frame's own origin, with the
+  // secret from its address, so the page can neither listen nor pretend to be it.
+  const onLoad = () => {
+    const f = frame.current;
+    if (!f || !src) return;
+    const channel = new MessageChannel();
+    channel.port1.onmessage = (e: MessageEvent<PanelMessage>) => {
+      const m = e.data;
+      if (m?.type === 'size' && Number.isFinite(m.height)) f.style.height = `${Math.max(60, Math.min(480, Math.ceil(m.height)))}px`;
+      else if (m?.type === 'close') close(true);
+    };
+    f.contentWindow?.postMessage({ type: 'tend-panel', nonce: src.nonce }, src.origin, [channel.port2]);
+    f.focus();
+  };
+
+  const label = props.ownPost ? t('ov_ownPostLabel') : props.mine ? t('ov_youThanked') : t('ov_endorseLabel');
   return (
-    <span class={open ? 'tend-wrap is-open' : 'tend-wrap'}>
+    <span class="tend-wrap">
       <button
-        ref={buttonRef}
+        ref={button}
         type="button"
-        class={`tend-btn${mine ? ' is-on' : ''}`}
+        class={`tend-btn${props.mine ? ' is-on' : ''}`}
         aria-expanded={open}
-        aria-controls={popId}
-        aria-pressed={Boolean(mine)}
+        aria-haspopup="dialog"
         title={label}
-        onClick={() => setOpen(!open)}
+        onClick={() => {
+          if (open) return close(false);
+          setSrc(props.panel());
+          setOpen(true);
+        }}
       >
-        <span aria-hidden="true" class="tend-icon">{mine || (own && count > 0) ? '♥' : '♡'}</span>
-        <span>{own ? (count > 0 ? t('ov_thankedBy') : t('ov_noThanksYet')) : t('ov_thisHelped')}</span>
-        {count > 0 && (
-          <span class="tend-count" aria-label={`(${count})`}>
-            {count}
+        <span aria-hidden="true" class="tend-icon">
+          {props.mine || (props.ownPost && props.count > 0) ? '♥' : '♡'}
+        </span>
+        <span>{props.ownPost ? (props.count > 0 ? t('ov_thankedBy') : t('ov_noThanksYet')) : t('ov_thisHelped')}</span>
+        {props.count > 0 && (
+          <span class="tend-count" aria-label={`(${props.count})`}>
+            {props.count}
           </span>
         )}
       </button>
-      {open && (
-        <div
-          id={popId}
-          class="tend-pop"
-          role="dialog"
-          tabIndex={-1}
-          aria-label={own ? t('ov_whoThankedYou') : t('ov_whoHelped')}
-          onKeyDown={(e) => {
-            if (e.key === 'Escape') {
-              e.stopPropagation();
-              close();
-            }
-          }}
-        >
-          <p class="tend-pop-title">{own ? t('ov_whoThankedYou') : t('ov_whoHelped')}</p>
-          {count === 0 ? (
-            <p class="tend-muted">{own ? t('ov_nobodyThankedYou') : t('ov_nobodyYet')}</p>
-          ) : (
-            <ul class="tend-list">
-              {props.endorsements.map((e) => (
-                <li key={e.actor}>
-                  <strong>{e.name}</strong>
-                  {e.pending && <span class="tend-muted"> · {t('ov_pending')}</span>}
-                  {e.note && <q class="tend-note">{e.note}</q>}
-                </li>
-              ))}
-            </ul>
-          )}
-          {own ? null : mine ? (
-            <div class="tend-row">
-              <button type="button" class="tend-btn" disabled={props.busy} onClick={(e) => closeIfDone(props.onRetract(e))}>
-                {t('ov_retract')}
-              </button>
-            </div>
-          ) : (
-            <form
-              class="tend-form"
-              onSubmit={(e) => {
-                e.preventDefault();
-                closeIfDone(props.onEndorse(note.trim(), e));
-              }}
-            >
-              <label for={noteId}>{t('ov_noteLabel')}</label>
-              <textarea
-                id={noteId}
-                rows={2}
-                maxLength={props.maxNote}
-                placeholder={t('ov_notePlaceholder')}
-                value={note}
-                onInput={(e) => setNote((e.currentTarget as HTMLTextAreaElement).value)}
-              />
-              <div class="tend-row">
-                <span class="tend-muted" aria-live="polite">{t('ov_charsLeft', props.maxNote - note.length)}</span>
-                <button type="submit" class="tend-btn is-primary" disabled={props.busy}>
-                  {t('ov_send')}
-                </button>
-              </div>
-            </form>
-          )}
-          {props.error && (
-            <p class="tend-error" role="alert">
-              {props.error}
-            </p>
-          )}
-          <button type="button" class="tend-close" aria-label={t('ov_close')} onClick={close}>
-            ×
-          </button>
+      {open && src && (
+        <div ref={pop} class="tend-panel" popover="auto" role="presentation">
+          <iframe ref={frame} src={src.src} title={props.ownPost ? t('ov_whoThankedYou') : t('ov_whoHelped')} onLoad={onLoad} />
         </div>
       )}
-      {!open && props.error && (
-        <span class="tend-error" role="alert">
-          {props.error}
-        </span>
-      )}
+      {!open && props.error && <SecretText class="tend-error" text={props.error} />}
     </span>
   );
 }

@@ -1,15 +1,29 @@
 /**
- * Overlay styles, one sheet shared by every shadow root. Sizes are in px so a page's unusual
- * root font size (62.5% tricks, huge accessibility sizes on `html`) cannot shrink or blow up
- * the controls; colours follow the page's theme through `data-theme` on the host.
+ * Overlay styles, one sheet shared by every shadow root (and, for the endorse panel, by the
+ * framed page that shows it). Sizes are in px so a page's unusual root font size (62.5% tricks,
+ * huge accessibility sizes on `html`) cannot shrink or blow up the controls; colours follow
+ * the page's theme through `data-theme` on the host.
  */
+const FONT = '13px/1.35 system-ui, -apple-system, "Segoe UI", Roboto, "Helvetica Neue", Arial, sans-serif';
+const LIGHT = `--fg: #1f2328; --muted: #57606a; --bg: #ffffff; --border: #c8d1da; --accent: #0b6b5e; --accent-fg: #ffffff;
+  --soft: #e3f2ef; --danger: #b42318; --shadow: 0 6px 24px rgba(15, 23, 42, .18); color: var(--fg); color-scheme: light;`;
+const DARK = `--fg: #e6edf3; --muted: #9da7b3; --bg: #161b22; --border: #3d444d; --accent: #4fd1bd;
+  --accent-fg: #062621; --soft: #0f2f2a; --danger: #ff8a80; --shadow: 0 6px 24px rgba(0, 0, 0, .55); color-scheme: dark;`;
+
+/** The framed endorse panel's page: the same look, on its own document. */
+export const PANEL_PAGE_CSS = `
+:root { ${LIGHT} font: ${FONT}; background: transparent; }
+:root[data-theme="dark"] { ${DARK} }
+html, body { margin: 0; padding: 0; background: transparent; }
+/* Extension pages start at 75%: the panel speaks at the overlays' size. */
+body { font: ${FONT}; color: var(--fg); }
+.tend-pop { position: relative !important; top: auto !important; left: auto !important; width: auto !important; max-width: none !important;
+  box-shadow: none !important; border-radius: 10px; }
+`;
+
 export const OVERLAY_CSS = `
-:host { all: initial; display: inline-block; vertical-align: middle; margin: 2px 4px;
-  font: 13px/1.35 system-ui, -apple-system, "Segoe UI", Roboto, "Helvetica Neue", Arial, sans-serif;
-  --fg: #1f2328; --muted: #57606a; --bg: #ffffff; --border: #c8d1da; --accent: #0b6b5e; --accent-fg: #ffffff;
-  --soft: #e3f2ef; --danger: #b42318; --shadow: 0 6px 24px rgba(15, 23, 42, .18); color: var(--fg); color-scheme: light; }
-:host([data-theme="dark"]) { --fg: #e6edf3; --muted: #9da7b3; --bg: #161b22; --border: #3d444d; --accent: #4fd1bd;
-  --accent-fg: #062621; --soft: #0f2f2a; --danger: #ff8a80; --shadow: 0 6px 24px rgba(0, 0, 0, .55); color-scheme: dark; }
+:host { all: initial; display: inline-block; vertical-align: middle; margin: 2px 4px; font: ${FONT}; ${LIGHT} }
+:host([data-theme="dark"]) { ${DARK} }
 :host([data-tend-kind="thread"]) { display: block; margin: 8px 0; }
 
 *, *::before, *::after { box-sizing: border-box; }
@@ -29,6 +43,10 @@ export const OVERLAY_CSS = `
 .tend-btn.is-primary .tend-icon { color: inherit; }
 .tend-count { min-width: 18px; padding: 0 5px; border-radius: 9px; background: var(--accent); color: var(--accent-fg);
   font-size: 12px; font-weight: 600; text-align: center; }
+.tend-panel { position: fixed; inset: auto; margin: 0; padding: 0; border: 0; border-radius: 10px; background: var(--bg); overflow: hidden;
+  box-shadow: var(--shadow); }
+.tend-panel iframe { display: block; width: 100%; height: 160px; border: 0; color-scheme: normal; }
+.tend-secret { display: inline-block; vertical-align: middle; }
 .tend-pop { position: absolute; z-index: 2147483600; top: calc(100% + 6px); left: 0; width: 300px; max-width: 90vw;
   padding: 12px 14px; border: 1px solid var(--border); border-radius: 10px; background: var(--bg); color: var(--fg);
   box-shadow: var(--shadow); text-align: left; white-space: normal; }
@@ -57,5 +75,10 @@ textarea { width: 100%; min-height: 52px; padding: 6px 8px; border: 1px solid va
   font-weight: 500; white-space: nowrap; background: var(--bg); color: var(--muted); }
 .tend-chip.is-claimed { border-color: var(--accent); color: var(--fg); background: var(--soft); }
 .tend-chip.is-resolved, .tend-chip.is-answered { color: var(--accent); border-color: var(--accent); }
+.tend-confirm { box-sizing: border-box; padding: 14px 16px; border: 2px solid var(--accent); border-radius: 10px; background: var(--bg); color: var(--fg);
+  box-shadow: var(--shadow); font: 13px/1.4 system-ui, -apple-system, "Segoe UI", Roboto, sans-serif; }
+.tend-confirm p { margin: 0 0 8px; }
+.tend-confirm-title { font-weight: 700; }
+.tend-confirm .tend-row { justify-content: flex-end; margin-top: 10px; }
 @media (prefers-reduced-motion: no-preference) { .tend-btn { transition: border-color .15s, background .15s; } }
 `;

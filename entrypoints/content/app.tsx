@@ -4,19 +4,20 @@
  * overlay current.
  */
 import { render } from 'preact';
+import { browser } from 'wxt/browser';
 import { useEffect, useState } from 'preact/hooks';
 import { ClaimControl } from '../../components/overlays/ClaimControl';
 import { EndorseControl } from '../../components/overlays/EndorseControl';
 import { StateChip } from '../../components/overlays/StateChip';
 import { OVERLAY_CSS } from '../../components/overlays/styles';
 import { I18n } from '../../components/i18n';
-import { MAX_NOTE_LENGTH } from '../../lib/domain/limits';
 import { canonicalSite, postKey, sameHandle, threadKey, type PostRef, type ThreadRef } from '../../lib/domain/refs';
 import { browserT } from '../../lib/i18n';
 import { request, subscribe, type Subscription } from '../../lib/messaging/client';
 import { isBuiltInOrigin } from '../../lib/permissions/origins';
 import type { SeenThreadSchema, StateSnapshot } from '../../lib/messaging/protocol';
 import { createGuard, OverlayState, pageTheme, startEngine, type ActionGuard } from '../../lib/overlay';
+import { confirmInTend } from '../../lib/overlay/confirm';
 import type { SiteDescription } from '../../lib/domain/site-description';
 import { adapterFor, type OverlayTarget, type PageRead, type PostTarget, type SiteAdapter, type ThreadTarget } from '../../lib/sites';
 import { describedAdapter } from '../../lib/sites/described';
@@ -96,7 +97,12 @@ export function runTend(signal: AbortSignal): void {
 /** Runs the overlays with one adapter until `signal` aborts. */
 function runWith(adapter: SiteAdapter, site: string, state: OverlayState, sub: Subscription, signal: AbortSignal): void {
   const t = browserT;
-  const guard = createGuard({ confirm: (what) => window.confirm(t('ov_confirm', what)) });
+  const guard = createGuard({
+    confirm: (what, host, root) => confirmInTend(root, host, { title: t('ov_confirmTitle', what), body: t('ov_confirmBody'), yes: t('ov_confirmYes', what), no: t('ov_confirmNo') }),
+    // The test build can leave IntersectionObserver v2 out, to exercise the path other browsers take.
+    useV2: !(__TEND_TEST_BUILD__ && document.documentElement.dataset.tendTestNoV2 === '1'),
+  });
+  signal.addEventListener('abort', () => guard.close());
   const page: PageContext = { site, state, guard };
 
   const sheet = makeSheet();
@@ -138,16 +144,23 @@ function runWith(adapter: SiteAdapter, site: string, state: OverlayState, sub: S
       host.dataset.theme = theme;
       adoptStyles(root, sheet);
     },
-    mount: (target, root) => {
+    mount: (target, root, host) => {
       const mountPoint = document.createElement('span');
       root.append(mountPoint);
+      // Watched from the moment it exists: a click judges what was true before it.
+      const unwatch = guard.watch(host, root);
       render(
         <I18n.Provider value={t}>
-          <Overlay target={target} page={page} host={root.host as HTMLElement} />
+          <Overlay target={target} page={page} host={host} />
         </I18n.Provider>,
         mountPoint,
       );
-      return { destroy: () => render(null, mountPoint) };
+      return {
+        destroy: () => {
+          unwatch();
+          render(null, mountPoint);
+        },
+      };
     },
     onPass: (targets, passUrl) => {
       // A style read: only when the page changed, never after every batch of inserts
@@ -248,7 +261,7 @@ function useAction(page: PageContext, host: HTMLElement) {
   /** Runs an action if the guard lets it; resolves whether it was stored. */
   const run = async (event: Event, what: string, send: () => Promise<{ ok: true; value: StateSnapshot } | { ok: false; error: string }>): Promise<boolean> => {
     setError(null);
-    if (!(await page.guard(event, host, what))) return false;
+    if (!(await page.guard.allow(event, host, what))) return false;
     setBusy(true);
     const r = await send();
     setBusy(false);
@@ -263,21 +276,20 @@ function PostOverlay({ target, page, host }: { target: PostTarget; page: PageCon
   const ref: PostRef = { site: page.site, threadId: target.post.threadId, postId: target.post.postId };
   const key = postKey(ref);
   const post = useKey(page, key, (s) => s.post(key));
-  const { busy, error, run } = useAction(page, host);
   const viewer = useKey(page, OverlayState.VIEWER, (s) => s.viewer());
+  const own = sameHandle(viewer, target.post.author);
   return (
     <EndorseControl
-      endorsements={post?.endorsements ?? []}
-      ownPost={sameHandle(viewer, target.post.author)}
-      busy={busy}
-      error={error ?? post?.refused ?? null}
-      maxNote={MAX_NOTE_LENGTH}
-      onEndorse={(note, e) =>
-        run(e, browserT('ov_thisHelped'), () =>
-          request({ type: 'post.endorse', post: ref, author: target.post.author, viewer: page.state.viewer(), ...(note ? { note } : {}) }),
-        )
-      }
-      onRetract={(e) => run(e, browserT('ov_retract'), () => request({ type: 'post.retract', post: ref }))}
+      count={post?.count ?? 0}
+      mine={post?.mine ?? false}
+      ownPost={own}
+      error={post?.refused ?? null}
+      panel={() => {
+        // A new secret for every opening: the framed panel proves itself with it.
+        const nonce = Array.from(crypto.getRandomValues(new Uint8Array(16)), (b) => b.toString(16).padStart(2, '0')).join('');
+        const params = new URLSearchParams({ s: ref.site, t: ref.threadId, p: ref.postId, a: target.post.author, v: viewer ?? '', own: own ? '1' : '0', theme: host.dataset.theme ?? 'light', n: nonce });
+        return { src: `${browser.runtime.getURL('/panel.html')}#${params}`, origin: new URL(browser.runtime.getURL('/')).origin, nonce };
+      }}
     />
   );
 }

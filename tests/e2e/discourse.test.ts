@@ -8,7 +8,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import type { Locator, Page } from 'playwright-core';
 import { discoursePost, discourseListPage, discourseTopicPage } from '../fixtures/discourse/generate';
-import { REPO_ROOT, checkA11y, formatViolations, launchExtension, screenshot, serveFixtures, type FixtureServer, type LaunchedExtension } from './helpers';
+import { REPO_ROOT, checkA11y, endorsePanel, formatViolations, humanPause, launchExtension, panelText, panelsOpen, screenshot, serveFixtures, type FixtureServer, type LaunchedExtension } from './helpers';
 
 const e2e = inject('tendE2E');
 const FIXTURES = path.join(REPO_ROOT, 'tests', 'fixtures', 'discourse');
@@ -54,6 +54,9 @@ describe.skipIf(!e2e.chromium)('Tend on Discourse', () => {
   const open = async (urlPath: string): Promise<Page> => {
     const page = await ext.context.newPage();
     await page.goto(server.url(urlPath, HOST));
+    // Overlays appear, and a person looks before clicking.
+    await page.locator('tend-overlay').first().waitFor({ state: 'attached' });
+    await humanPause();
     return page;
   };
   const posts = (page: Page) => page.locator('tend-overlay[data-tend-kind="post"]');
@@ -78,29 +81,31 @@ const shadowText = (overlay: Locator) => overlay.locator('span').first().textCon
     const page = await open('/t/rotating-api-keys-without-downtime/4821');
     const third = page.locator('#post_3 tend-overlay');
     await endorseButton(third).click();
-    await third.getByLabel(/Why did it help/).fill('Rotating with two live keys fixed our outage');
+    const panel = endorsePanel(third);
+    await panel.getByLabel(/Why did it help/).fill('Rotating with two live keys fixed our outage');
     await screenshot(page, 'discourse-endorse-popover', { fullPage: false });
-    await third.getByRole('button', { name: 'Send thanks' }).click();
+    await humanPause();
+    await panel.getByRole('button', { name: 'Send thanks' }).click();
     await expect.poll(() => endorseButton(third).textContent()).toMatch(/1/);
     // Sent: the panel closes and focus is back on the button that opened it.
-    await expect.poll(() => third.getByRole('dialog').count()).toBe(0);
+    await expect.poll(() => panelsOpen(third)).toBe(0);
     expect(await endorseButton(third).evaluate((b) => (b.getRootNode() as ShadowRoot).activeElement === b)).toBe(true);
     await endorseButton(third).click();
-    await expect.poll(() => shadowText(third)).toContain('Rotating with two live keys fixed our outage');
+    await expect.poll(() => panelText(third)).toContain('Rotating with two live keys fixed our outage');
     await page.reload();
     const again = page.locator('#post_3 tend-overlay');
     await expect.poll(() => endorseButton(again).textContent()).toMatch(/1/);
     await endorseButton(again).click();
-    await expect.poll(() => shadowText(again)).toContain('Rotating with two live keys fixed our outage');
+    await expect.poll(() => panelText(again)).toContain('Rotating with two live keys fixed our outage');
     // My own post (bob is the viewer, post 2 is bob's) says who thanked me, and offers nothing to do.
     const own = page.locator('#post_2 tend-overlay');
     const ownButton = own.locator('button[aria-expanded]');
     await expect.poll(() => ownButton.textContent()).toBe('♡No thanks yet');
     await ownButton.click();
-    await expect.poll(() => shadowText(own)).toContain('Nobody has said this post helped them yet.');
-    expect(await shadowText(own)).not.toContain('Be the first');
-    expect(await own.getByRole('button', { name: 'Send thanks' }).count()).toBe(0);
-    expect(await own.locator('textarea').count()).toBe(0);
+    await expect.poll(() => panelText(own)).toContain('Nobody has said this post helped them yet.');
+    expect(await panelText(own)).not.toContain('Be the first');
+    expect(await endorsePanel(own).getByRole('button', { name: 'Send thanks' }).count()).toBe(0);
+    expect(await endorsePanel(own).locator('textarea').count()).toBe(0);
     await screenshot(page, 'discourse-own-post-panel');
     await page.close();
   });
@@ -110,23 +115,25 @@ const shadowText = (overlay: Locator) => overlay.locator('span').first().textCon
     const fourth = page.locator('#post_4 tend-overlay');
     await endorseButton(fourth).focus();
     await page.keyboard.press('Enter');
-    // The popover opens with the note field focused.
-    const note = fourth.locator('textarea');
-    expect(await note.evaluate((el) => (el.getRootNode() as ShadowRoot).activeElement === el)).toBe(true);
+    // The panel opens with the note field focused.
+    const note = endorsePanel(fourth).locator('textarea');
+    await expect.poll(() => note.evaluate((el) => el === el.ownerDocument.activeElement && el.ownerDocument.hasFocus())).toBe(true);
     await page.keyboard.type('Clear steps, thank you');
+    await humanPause();
     await page.keyboard.press('Tab');
     await page.keyboard.press('Enter');
     const toggle = fourth.locator('button[aria-expanded]');
     await expect.poll(() => toggle.textContent()).toMatch(/1/);
     // Sent: the panel closes by itself and focus is back on the button that opened it.
-    await expect.poll(() => fourth.getByRole('dialog').count()).toBe(0);
-    expect(await toggle.evaluate((b) => (b.getRootNode() as ShadowRoot).activeElement === b)).toBe(true);
+    await expect.poll(() => panelsOpen(fourth)).toBe(0);
+    await expect.poll(() => toggle.evaluate((b) => (b.getRootNode() as ShadowRoot).activeElement === b)).toBe(true);
     // Escape closes it too.
     await page.keyboard.press('Enter');
-    await expect.poll(() => fourth.getByRole('dialog').count()).toBe(1);
+    await expect.poll(() => panelsOpen(fourth)).toBe(1);
+    await expect.poll(() => endorsePanel(fourth).getByRole('button', { name: /Take back/ }).evaluate((el) => el === el.ownerDocument.activeElement)).toBe(true);
     await page.keyboard.press('Escape');
-    await expect.poll(() => fourth.getByRole('dialog').count()).toBe(0);
-    expect(await toggle.evaluate((b) => (b.getRootNode() as ShadowRoot).activeElement === b)).toBe(true);
+    await expect.poll(() => panelsOpen(fourth)).toBe(0);
+    await expect.poll(() => toggle.evaluate((b) => (b.getRootNode() as ShadowRoot).activeElement === b)).toBe(true);
     await page.close();
   });
 
@@ -147,6 +154,8 @@ const shadowText = (overlay: Locator) => overlay.locator('span').first().textCon
 
   it('shows a state chip on every topic-list row', async () => {
     const claim = await open('/t/cloaked-posts/5001');
+    await claimBar(claim).waitFor();
+    await humanPause();
     await claimBar(claim).getByRole('button', { name: "I'll handle this" }).click();
     await expect.poll(() => shadowText(claimBar(claim))).toMatch(/You're on it/);
     await claim.close();

@@ -4,3 +4,4 @@ export * from './server';
 export * from './a11y';
 export * from './messaging';
 export * from './storage';
+export * from './overlays';

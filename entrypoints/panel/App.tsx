@@ -1,0 +1,131 @@
+/**
+ * The framed endorse panel: reads one post's endorsements from the background, follows them
+ * live, and thanks or takes thanks back. It talks to the content script that framed it only
+ * over a channel handed to it with the secret from its own address.
+ */
+import { useEffect, useRef, useState } from 'preact/hooks';
+import { EndorsePanel, type EndorsementItem } from '../../components/overlays/EndorsePanel';
+import { useT } from '../../components/i18n';
+import { MAX_NOTE_LENGTH } from '../../lib/domain/limits';
+import { postKey, type PostRef } from '../../lib/domain/refs';
+import { request, subscribe } from '../../lib/messaging/client';
+
+/** What the content script puts in the panel's address. */
+export interface PanelParams {
+  post: PostRef;
+  author: string;
+  viewer: string | null;
+  own: boolean;
+  theme: 'light' | 'dark';
+  nonce: string;
+}
+
+/** The parameters in `#s=…&t=…&p=…&a=…&v=…&own=1&theme=dark&n=…`, or null when they are not all there. */
+export function readParams(hash: string): PanelParams | null {
+  const q = new URLSearchParams(hash.replace(/^#/, ''));
+  const site = q.get('s');
+  const threadId = q.get('t');
+  const postId = q.get('p');
+  const author = q.get('a');
+  const nonce = q.get('n');
+  if (!site || !threadId || !postId || !author || !nonce) return null;
+  return { post: { site, threadId, postId }, author, viewer: q.get('v') || null, own: q.get('own') === '1', theme: q.get('theme') === 'dark' ? 'dark' : 'light', nonce };
+}
+
+/** How long the panel must have been plainly visible before a click in it acts. */
+const MIN_VISIBLE_MS = 300;
+
+export function App({ params, port: portReady }: { params: PanelParams | null; port: Promise<MessagePort> }) {
+  const t = useT();
+  const [items, setItems] = useState<EndorsementItem[] | null>(null);
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<string | null>(null);
+  const port = useRef<MessagePort | null>(null);
+  const visibleSince = useRef<number | null>(null);
+  /** After a click Tend could not judge, when a second one may go ahead. */
+  const confirmFrom = useRef<number | null>(null);
+
+  useEffect(() => {
+    if (!params) return;
+    // The channel to the content script, proven by the secret only it and this address know.
+    void portReady.then((p) => {
+      port.current = p;
+      sendSize();
+    });
+    const sendSize = () => {
+      const box = document.querySelector<HTMLElement>('.tend-pop');
+      port.current?.postMessage({ type: 'size', height: box ? box.offsetHeight : document.body.scrollHeight });
+    };
+    const sizes = new ResizeObserver(sendSize);
+    sizes.observe(document.documentElement);
+
+    const key = postKey(params.post);
+    const apply = (posts: Record<string, { endorsements: EndorsementItem[] }>) => {
+      const state = posts[key];
+      setItems(state ? state.endorsements : []);
+    };
+    void request({ type: 'state.get', posts: [params.post], threads: [] }).then((r) => (r.ok ? apply(r.value.posts) : setError(r.error)));
+    const sub = subscribe((push) => push.type === 'state' && apply(push.state.posts));
+    sub.watch({ posts: [params.post], threads: [] });
+
+    // Where the browser can tell (Chrome), a click acts only if the panel was plainly visible
+    // before it: the page cannot slip something over it and make a click land here.
+    let v2: IntersectionObserver | null = null;
+    if (typeof IntersectionObserverEntry !== 'undefined' && 'isVisible' in IntersectionObserverEntry.prototype) {
+      v2 = new IntersectionObserver(
+        (entries) => {
+          for (const e of entries) visibleSince.current = (e as IntersectionObserverEntry & { isVisible?: boolean }).isVisible ? (visibleSince.current ?? e.time) : null;
+        },
+        { threshold: [0, 1], trackVisibility: true, delay: 100 } as IntersectionObserverInit,
+      );
+      // The panel's box, once it is there.
+      const watchBox = () => {
+        const box = document.querySelector('.tend-pop');
+        if (box) v2!.observe(box);
+        else requestAnimationFrame(watchBox);
+      };
+      watchBox();
+    } else visibleSince.current = 0;
+    return () => {
+      sizes.disconnect();
+      sub.close();
+      v2?.disconnect();
+    };
+  }, []);
+
+  if (!params) return <p class="tend-error">{t('loadError', 'no post')}</p>;
+
+  const plainlySeen = (event: Event) => event.isTrusted && visibleSince.current !== null && event.timeStamp - visibleSince.current >= MIN_VISIBLE_MS;
+  const run = async (event: Event, send: () => ReturnType<typeof request<'post.endorse'>>): Promise<boolean> => {
+    setError(null);
+    if (!event.isTrusted) return false;
+    if (!plainlySeen(event)) {
+      // Not refused: asked. A second, deliberate click a moment later goes ahead.
+      const confirmAt = confirmFrom.current;
+      if (confirmAt === null || event.timeStamp < confirmAt || event.timeStamp > confirmAt + 10_000) {
+        confirmFrom.current = event.timeStamp + 600;
+        setError(t('ov_panelConfirm'));
+        return false;
+      }
+    }
+    confirmFrom.current = null;
+    setBusy(true);
+    const r = await send();
+    setBusy(false);
+    if (!r.ok) setError(r.error);
+    return r.ok;
+  };
+
+  return (
+    <EndorsePanel
+      endorsements={items}
+      ownPost={params.own}
+      busy={busy}
+      error={error}
+      maxNote={MAX_NOTE_LENGTH}
+      onEndorse={(note, e) => run(e, () => request({ type: 'post.endorse', post: params.post, author: params.author, viewer: params.viewer, ...(note ? { note } : {}) }))}
+      onRetract={(e) => run(e, () => request({ type: 'post.retract', post: params.post }) as never)}
+      onClose={(done) => port.current?.postMessage({ type: 'close', done })}
+    />
+  );
+}
