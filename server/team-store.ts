@@ -620,14 +620,14 @@ export class TeamStore {
             for (const h of op.handles) next.set(handleKey(h.site, h.handle), { site: h.site, handle: h.handle.trim(), key: handleKey(h.site, h.handle) });
             // A handle someone else linked, or one already in dispute, belongs to nobody
             // until a manager decides: first come is not first served.
-            const contested: { site: string; handle: string }[] = [];
+            const contested: { site: string; handle: string; other: string }[] = [];
             for (const h of next.values()) {
               const owner = handleOwner.get(h.key);
               const dispute = disputes.get(h.key);
               if (dispute) {
                 if (!dispute.members.includes(op.actor)) dispute.members.push(op.actor);
                 dirtyDisputes.add(h.key);
-                contested.push(h);
+                contested.push({ ...h, other: dispute.members.find((m) => m !== op.actor) ?? op.actor });
               } else if (owner && owner !== op.actor) {
                 // Shown as first linked.
                 const first = (handlesOf.get(owner) ?? []).find((x) => handleKey(x.site, x.handle) === h.key) ?? h;
@@ -637,12 +637,13 @@ export class TeamStore {
                 const left = (handlesOf.get(owner) ?? []).filter((x) => handleKey(x.site, x.handle) !== h.key);
                 handlesOf.set(owner, left);
                 followUps.push(serverOp(owner, { type: 'member', handles: left }));
-                contested.push(h);
+                contested.push({ ...h, other: owner });
               }
             }
             if (contested.length) {
               const h = contested[0]!;
-              return { code: 'handle-disputed', reason: `${h.handle} on ${h.site} is linked by another member too: a manager decides whose it is` };
+              // The other claimant is recorded (not named in the reason), so erasing them erases this refusal too.
+              return { code: 'handle-disputed', reason: `${h.handle} on ${h.site} is linked by another member too: a manager decides whose it is`, holder: h.other };
             }
             const before = new Set((handlesOf.get(op.actor) ?? []).map((h) => handleKey(h.site, h.handle)));
             for (const [k, owner] of handleOwner) if (owner === op.actor && !next.has(k)) handleOwner.delete(k);

@@ -4,6 +4,7 @@
  * client, and op makers.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
+import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import pg from 'pg';
@@ -234,4 +235,37 @@ export async function openLive(server: { url: string }, token: string, after = 0
       });
     },
   };
+}
+
+/** What a raw HTTP exchange gave: the status line's code (0 if none came), the time it took, the whole answer. */
+export interface RawAnswer {
+  status: number;
+  ms: number;
+  text: string;
+}
+
+/**
+ * Writes bytes to the server as they are (malformed request lines, lying Content-Length)
+ * and reads until the server answers and closes, or `timeoutMs` passes. `keepOpen` leaves the
+ * socket open after writing, as a slow sender does.
+ */
+export function rawHttp(server: { url: string }, text: string | Buffer, timeoutMs = 10_000): Promise<RawAnswer> {
+  const { hostname, port } = new URL(server.url);
+  const started = performance.now();
+  return new Promise((resolve) => {
+    const socket = connect({ host: hostname, port: Number(port) });
+    let answer = '';
+    const done = () => {
+      clearTimeout(timer);
+      socket.destroy();
+      const m = /^HTTP\/1\.[01] (\d{3})/.exec(answer);
+      resolve({ status: m ? Number(m[1]) : 0, ms: performance.now() - started, text: answer });
+    };
+    const timer = setTimeout(done, timeoutMs);
+    socket.on('data', (d) => (answer += d.toString('latin1')));
+    socket.on('end', done);
+    socket.on('close', done);
+    socket.on('error', done);
+    socket.write(text);
+  });
 }
