@@ -10,7 +10,7 @@ import rateLimit from '@fastify/rate-limit';
 import websocket from '@fastify/websocket';
 import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import * as v from 'valibot';
-import { describeIssues, NameSchema } from '../lib/domain';
+import { describeIssues, MemberIdSchema, NameSchema } from '../lib/domain';
 import { openDb, parseDatabaseUrl, type Db, type Target } from './db';
 import { ApiError } from './errors';
 import { LiveHub, PgListener } from './live';
@@ -96,7 +96,7 @@ const HandleBody = v.object({
   site: v.string(),
   handle: v.string(),
   /** The member the handle belongs to; null when it belongs to nobody in the team. */
-  member: v.nullable(v.pipe(v.string(), v.maxLength(64))),
+  member: v.nullable(MemberIdSchema),
 });
 
 function parse<S extends v.GenericSchema>(schema: S, body: unknown): v.InferOutput<S> {

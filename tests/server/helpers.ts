@@ -249,7 +249,7 @@ export interface RawAnswer {
  * and reads until the server answers and closes, or `timeoutMs` passes. `keepOpen` leaves the
  * socket open after writing, as a slow sender does.
  */
-export function rawHttp(server: { url: string }, text: string | Buffer, timeoutMs = 10_000): Promise<RawAnswer> {
+export function rawHttp(server: { url: string }, text: string | Buffer, timeoutMs = 10_000, options: { statusOnly?: boolean } = {}): Promise<RawAnswer> {
   const { hostname, port } = new URL(server.url);
   const started = performance.now();
   return new Promise((resolve) => {
@@ -262,7 +262,11 @@ export function rawHttp(server: { url: string }, text: string | Buffer, timeoutM
       resolve({ status: m ? Number(m[1]) : 0, ms: performance.now() - started, text: answer });
     };
     const timer = setTimeout(done, timeoutMs);
-    socket.on('data', (d) => (answer += d.toString('latin1')));
+    socket.on('data', (d) => {
+      answer += d.toString('latin1');
+      // The status is all a caller asking for statusOnly needs: no waiting for keep-alive to end.
+      if (options.statusOnly && answer.includes('\r\n\r\n')) done();
+    });
     socket.on('end', done);
     socket.on('close', done);
     socket.on('error', done);
