@@ -1,6 +1,8 @@
 /**
  * The team sync server on loopback: batched push throughput (batches of 100 mixed endorse,
- * claim and observe ops from several members at once) and live fan-out latency (one op
+ * claim and observe ops from several members at once) on SQLite both durable (the default,
+ * synchronous=FULL: an acknowledged push survives power loss) and not (TEND_SQLITE_SYNC=normal:
+ * it survives a crash of the process only), and live fan-out latency (one op
  * pushed, until each of 100 WebSocket clients has it), on SQLite with one instance and on
  * PostgreSQL with one instance and across two (sockets on B, pushes through A, news by
  * LISTEN/NOTIFY). Each server runs in its own process, as `npm run server` starts it.
@@ -273,16 +275,24 @@ export async function run(ctx) {
     rows.push([label, `p50 ${fmt.ms(percentile(xs, 50))}`, `p95 ${fmt.ms(percentile(xs, 95))} (max ${fmt.ms(Math.max(...xs))}, ${fmt.int(xs.length)} deliveries)`, `goal p95 ≤ ${goal} ms`, fmt.check(percentile(xs, 95) <= goal)]);
 
   try {
-    // ---- SQLite, one instance
+    // ---- SQLite, one instance: not durable against power loss first, then durable (the default)
     const dir = mkdtempSync(path.join(tmpdir(), 'tend-bench-server-'));
     closeAll.push(async () => rmSync(dir, { recursive: true, force: true }));
+    const fastEnv = { DATABASE_URL: path.join(dir, 'tend-normal.sqlite'), TEND_SQLITE_SYNC: 'normal' };
+    ctx.log('SQLite (synchronous=NORMAL): starting a server');
+    const fast = await startServer(ctx, fastEnv);
+    closeAll.unshift(fast.stop);
+    const fMembers = await team(ctx, fastEnv, fast.url, 4, 'bench');
+    ctx.log(`SQLite (synchronous=NORMAL): pushing ${batches} batches of 100`);
+    pushRow('SQLite push, 1 instance, synchronous=NORMAL (not durable on power loss)', await throughput(ctx, fast.url, fMembers, { batches, concurrency }), GOAL_SQLITE_OPS);
+    await fast.stop();
     const sqliteEnv = { DATABASE_URL: path.join(dir, 'tend.sqlite') };
-    ctx.log('SQLite: starting a server');
+    ctx.log('SQLite (synchronous=FULL): starting a server');
     const sqlite = await startServer(ctx, sqliteEnv);
     closeAll.unshift(sqlite.stop);
     const sMembers = await team(ctx, sqliteEnv, sqlite.url, 4, 'bench');
-    ctx.log(`SQLite: pushing ${batches} batches of 100`);
-    pushRow('SQLite push, 1 instance', await throughput(ctx, sqlite.url, sMembers, { batches, concurrency }), GOAL_SQLITE_OPS);
+    ctx.log(`SQLite (synchronous=FULL): pushing ${batches} batches of 100`);
+    pushRow('SQLite push, 1 instance, synchronous=FULL (durable; the default)', await throughput(ctx, sqlite.url, sMembers, { batches, concurrency }), GOAL_SQLITE_OPS);
     ctx.log(`SQLite: fan-out to ${socketCount} sockets, ${rounds} rounds`);
     const sSocks = await sockets(sqlite.url, sMembers[1].token, socketCount);
     fanRow(`SQLite fan-out to ${socketCount} sockets`, await fanout(sqlite.url, sMembers[0].token, sMembers[0].member.id, sSocks, rounds), GOAL_FANOUT_ONE_MS);
@@ -327,7 +337,8 @@ export async function run(ctx) {
   notes.push(
     `push: ${concurrency} requests in flight from 4 members, batches of 100 (40% endorse with a note, 30% observe, 30% claim); after one warm-up batch each`,
     `fan-out: from just before the push request to each socket's receipt of the op (push round trip + commit + delivery), ${rounds} ops one at a time after 3 warm-up ops`,
-    `every server in its own process (tsx server/main.ts, rate limit off), clients in the bench process; 127.0.0.1 only`,
+    `every server in its own process (tsx server/main.ts, rate limit off), the load client in the bench process; 127.0.0.1 only`,
+    `SQLite durability: FULL syncs the WAL on every commit, so an acknowledged op survives power loss; NORMAL syncs at checkpoints only`,
   );
   return [{ title: 'Team sync server (loopback)', rows, notes }];
 }
