@@ -9,6 +9,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import pg from 'pg';
 import WebSocket from 'ws';
+import { describe, it } from 'vitest';
 import { createIdGenerator, encodeHlc, OP_VERSION, type Op, type Payload } from '../../lib/domain';
 import { startServer, type ServerOptions, type TendServer } from '../../server/http';
 
@@ -102,6 +103,25 @@ export async function backendCases(): Promise<BackendCase[]> {
     }
   }
   return [{ name: 'SQLite', make: async () => freshSqlite() }, pgCase];
+}
+
+/**
+ * Declares a suite once per database, titled `TITLE on SQLite` and so on: skipped (with the
+ * reason printed once) when PostgreSQL is missing outside CI, a single failing test when CI
+ * lacks it, otherwise `body(c)`.
+ */
+export function describeBackends(title: string, cases: readonly BackendCase[], body: (c: BackendCase) => void): void {
+  for (const c of cases) {
+    (c.skip ? describe.skip : describe)(`${title} on ${c.name}`, () => {
+      if (c.fail) {
+        it('has its database', () => {
+          throw new Error(c.fail);
+        });
+        return;
+      }
+      body(c);
+    });
+  }
 }
 
 /** Starts a server on a random loopback port with test-friendly limits. */
