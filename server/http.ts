@@ -347,20 +347,16 @@ export async function startServer(options: ServerOptions = {}): Promise<TendServ
     await store.revokeToken(auth(req).tokenHash);
     return { ok: true };
   });
-  api('DELETE', '/v1/members/:id', 'revoke', async (req) => {
+  /** Removal and erasure: a manager's to do to anyone in the team, a member's to do to themselves. */
+  const toMember = (action: 'revoke' | 'erase'): Handler => async (req) => {
     const id = memberParam(req);
     if (id !== auth(req).member.id) requireManager(req);
     await memberInTeam(req, id);
-    const r = await metrics.time('revoke', () => store.revoke(id));
+    const r = await metrics.time<object>(action, () => (action === 'revoke' ? store.revoke(id) : store.erase(id)));
     return { ok: true, ...r };
-  });
-  api('DELETE', '/v1/members/:id/data', 'erase', async (req) => {
-    const id = memberParam(req);
-    if (id !== auth(req).member.id) requireManager(req);
-    await memberInTeam(req, id);
-    const r = await metrics.time('erase', () => store.erase(id));
-    return { ok: true, ...r };
-  });
+  };
+  api('DELETE', '/v1/members/:id', 'revoke', toMember('revoke'));
+  api('DELETE', '/v1/members/:id/data', 'erase', toMember('erase'));
   api('POST', '/v1/handles', 'handle-decide', async (req) => {
     requireManager(req);
     const { site, handle, member } = parse(HandleBody, req.body);

@@ -14,7 +14,6 @@ import { TeamStore } from '../../server/team-store';
 import { backendCases, describeBackends, call, op, post, pullAll, thread, type Backend } from './helpers';
 
 const root = path.resolve(import.meta.dirname, '../..');
-const tsx = path.join(root, 'node_modules', '.bin', 'tsx');
 const ROUNDS = 3;
 const PUSH_MS = 2_000;
 const MEMBERS = 4;
@@ -24,7 +23,9 @@ const cases = await backendCases();
 
 /** Starts the server process on a database; resolves with its address once it listens. */
 function start(url: string): Promise<{ url: string; child: ChildProcess }> {
-  const child = spawn(tsx, ['server/main.ts'], {
+  // Node itself with tsx's loader, not the tsx command: that one runs the server in a child
+  // process of its own, which a SIGKILL to the command would leave running.
+  const child = spawn(process.execPath, ['--import', 'tsx', 'server/main.ts'], {
     cwd: root,
     env: { ...process.env, DATABASE_URL: url, PORT: '0', HOST: '127.0.0.1', TEND_RATE_LIMIT: 'off', TEND_JOIN_RATE_LIMIT: 'off' },
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -121,6 +122,8 @@ describeBackends('kill -9 during pushes', cases, (c) => {
       killed = true;
       await kill9(server.child);
       await Promise.all(pushers);
+      // It is gone: nothing answers where it listened.
+      await expect(call({ url }, 'GET', '/healthz')).rejects.toThrow();
 
       server = await start(backend.url);
       const log = await pullAll(server, tokens[0]!);
