@@ -171,13 +171,14 @@ export async function startServer(options: ServerOptions = {}): Promise<TendServ
     logger: false,
   });
 
-  // Bodies are JSON whatever their content type says (the extension always sends JSON).
-  app.removeAllContentTypeParsers();
+  // JSON bodies go through Fastify's own parser (which refuses `__proto__` keys); a body
+  // with another content type, or none, is read as JSON too, the same way.
+  app.removeContentTypeParser('text/plain');
   app.addContentTypeParser('*', { parseAs: 'string' }, (_req, text, done) => {
     const s = String(text);
     if (!s) return done(null, undefined);
     try {
-      done(null, JSON.parse(s));
+      done(null, JSON.parse(s, (key, value: unknown) => (key === '__proto__' ? undefined : value)));
     } catch {
       done(new ApiError(400, 'request body is not JSON', 'invalid'), undefined);
     }

@@ -104,6 +104,20 @@ describeBackends('abuse', cases, (c) => {
     }
   });
 
+  it('reads bodies as JSON whatever their content type, and refuses __proto__ keys', async () => {
+    const bob = await joinTeam(server, 'bodies-json', 'Bob');
+    const good = op({ type: 'claim', thread: thread('json') });
+    const plain = await call(server, 'POST', '/v1/ops', { token: bob.token, raw: JSON.stringify({ ops: [good] }), headers: { 'Content-Type': 'text/plain' } });
+    expect(plain.body.results[0]).toMatchObject({ ok: true });
+    for (const type of ['application/json', 'text/plain']) {
+      const polluted = `{"ops":[{"__proto__":{"admin":true},"v":1,"id":"${op({ type: 'claim', thread: thread('p') }).id}"}]}`;
+      const r = await call(server, 'POST', '/v1/ops', { token: bob.token, raw: polluted, headers: { 'Content-Type': type } });
+      expect(r.status, type).toBeLessThan(500);
+      expect(({} as Record<string, unknown>).admin).toBeUndefined();
+      if (r.status === 200) expect(r.body.results[0]).toMatchObject({ ok: false, code: 'invalid' });
+    }
+  });
+
   it('keeps at most a bounded number of refusals per member, and still repeats the recent ones', async () => {
     const bob = await joinTeam(server, 'refusals', 'Bob');
     let last: unknown[] = [];
