@@ -9,6 +9,7 @@
  *     npm run server -- compact [--team NAME]               compact a team's log
  *     npm run server -- teams                               list teams
  */
+import { parseArgs } from 'node:util';
 import { openDb, parseDatabaseUrl } from './db';
 import { startServer } from './http';
 import { parseAddressList, parseCount, parseRateLimit, parseSqliteSync } from './settings';
@@ -27,19 +28,10 @@ const USAGE = `usage: npm run server [-- COMMAND]
   compact [--team NAME]                      drop superseded ops from a team's log
   teams                                      list teams`;
 
+/** `--role`, `--team` (with a value, as `--team NAME` or `--team=NAME`) and positional arguments. */
 function flags(args: string[]): { positional: string[]; named: Map<string, string> } {
-  const positional: string[] = [];
-  const named = new Map<string, string>();
-  for (let i = 0; i < args.length; i++) {
-    const a = args[i]!;
-    if (a.startsWith('--')) {
-      const [k, inline] = a.slice(2).split('=', 2) as [string, string | undefined];
-      if (inline !== undefined) named.set(k, inline);
-      else if (args[i + 1] !== undefined && !args[i + 1]!.startsWith('--')) named.set(k, args[++i]!);
-      else named.set(k, 'true');
-    } else positional.push(a);
-  }
-  return { positional, named };
+  const { values, positionals } = parseArgs({ args, options: { role: { type: 'string' }, team: { type: 'string' } }, allowPositionals: true, strict: true });
+  return { positional: positionals, named: new Map(Object.entries(values).filter((e): e is [string, string] => typeof e[1] === 'string')) };
 }
 
 async function admin(fn: (store: TeamStore) => Promise<void>): Promise<void> {
