@@ -8,6 +8,7 @@ import path from 'node:path';
 import Database from 'better-sqlite3';
 import { Kysely, Migrator, PostgresDialect, sql, SqliteDialect, type Migration, type MigrationProvider } from 'kysely';
 import pg from 'pg';
+import type { SqliteSync } from './settings';
 
 // int8 (bigint) columns hold sequence numbers and millisecond times: safe as JS numbers.
 pg.types.setTypeParser(20, (v: string) => Number(v));
@@ -86,9 +87,22 @@ export interface RejectionsTable {
   id: string;
   actor: string;
   code: string;
+  /** The reason with `{holder}` where the holder's name goes: names are filled in when read, so a rename or an erasure reaches old refusals too. */
   reason: string;
+  /** The member the refusal is about (a claim's holder, a handle's other claimant). */
   holder: string | null;
   at: number;
+}
+
+export interface HandleDisputesTable {
+  team_id: string;
+  /** `handleKey(site, handle)`. */
+  handle_key: string;
+  site: string;
+  handle: string;
+  /** JSON list of the member ids that linked this handle; it counts for none of them until a manager decides. */
+  members: string;
+  created_at: number;
 }
 
 export interface ClaimsTable {
@@ -122,6 +136,7 @@ export interface DB {
   tickets: TicketsTable;
   ops: OpsTable;
   rejections: RejectionsTable;
+  handle_disputes: HandleDisputesTable;
   claims: ClaimsTable;
   endorsements: EndorsementsTable;
   observations: ObservationsTable;
@@ -192,13 +207,15 @@ export interface Db {
 }
 
 /** Opens (creating) the database and brings its schema up to date. */
-export async function openDb(target: Target, options: { poolSize?: number } = {}): Promise<Db> {
+export async function openDb(target: Target, options: { poolSize?: number; sqliteSync?: SqliteSync } = {}): Promise<Db> {
   let q: Kysely<DB>;
   if (target.kind === 'sqlite') {
     if (target.file !== ':memory:') mkdirSync(path.dirname(path.resolve(target.file)), { recursive: true });
     const database = new Database(target.file);
     database.pragma('journal_mode = WAL');
-    database.pragma('synchronous = NORMAL');
+    // FULL: a commit is on disk before the push is acknowledged, so an acknowledged op
+    // survives a power failure, not only a crash of the process (NORMAL in WAL mode).
+    database.pragma(`synchronous = ${options.sqliteSync === 'normal' ? 'NORMAL' : 'FULL'}`);
     database.pragma('busy_timeout = 10000');
     database.pragma('foreign_keys = ON');
     database.pragma('cache_size = -65536');
@@ -363,13 +380,52 @@ const migrations: Record<string, Migration> = {
         .execute();
     },
   },
+  '0002_disputes_and_bounds': {
+    async up(db: Kysely<unknown>) {
+      await db.schema
+        .createTable('handle_disputes')
+        .addColumn('team_id', 'text', (c) => c.notNull())
+        .addColumn('handle_key', 'text', (c) => c.notNull())
+        .addColumn('site', 'text', (c) => c.notNull())
+        .addColumn('handle', 'text', (c) => c.notNull())
+        .addColumn('members', 'text', (c) => c.notNull())
+        .addColumn('created_at', 'bigint', (c) => c.notNull())
+        .addPrimaryKeyConstraint('handle_disputes_pk', ['team_id', 'handle_key'])
+        .execute();
+      // Refusals are kept per member up to a bound: this finds a member's oldest ones.
+      await db.schema.createIndex('rejections_actor').on('rejections').columns(['team_id', 'actor', 'at']).execute();
+      await db.schema.createIndex('rejections_holder').on('rejections').columns(['team_id', 'holder']).execute();
+    },
+  },
 };
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };
 
-/** Brings the schema up to the newest migration; throws with the failing step. */
+/**
+ * Brings the schema up to the newest migration under a lock; throws with the failing step.
+ * PostgreSQL: Kysely's migrator takes an advisory lock. SQLite: Kysely assumes one process
+ * and takes none, so the whole run happens inside `BEGIN IMMEDIATE` on this process's only
+ * connection, which makes every other process that opens the file wait for the write lock,
+ * then find the schema already up to date.
+ */
 export async function migrate(db: Db): Promise<void> {
-  const { error, results } = await new Migrator({ db: db.q, provider }).migrateToLatest();
+  if (db.kind === 'sqlite') {
+    await sql`begin immediate`.execute(db.q);
+    let outcome: Awaited<ReturnType<Migrator['migrateToLatest']>>;
+    try {
+      outcome = await new Migrator({ db: db.q, provider, disableTransactions: true }).migrateToLatest();
+    } catch (e) {
+      await sql`rollback`.execute(db.q).catch(() => undefined);
+      throw e;
+    }
+    if (outcome.error) await sql`rollback`.execute(db.q).catch(() => undefined);
+    else await sql`commit`.execute(db.q);
+    return migrationOutcome(outcome);
+  }
+  return migrationOutcome(await new Migrator({ db: db.q, provider }).migrateToLatest());
+}
+
+function migrationOutcome({ error, results }: Awaited<ReturnType<Migrator['migrateToLatest']>>): void {
   if (error) {
     const failed = results?.find((r) => r.status === 'Error')?.migrationName;
     throw new Error(`database migration ${failed ?? ''} failed: ${error instanceof Error ? error.message : String(error)}`);

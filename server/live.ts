@@ -126,7 +126,7 @@ export class LiveHub {
       return;
     }
     conn.ws.send(text);
-    this.metrics.inc('tend_live_messages_total');
+    this.metrics.liveMessages.inc();
   }
 
   /** Sends the rows this socket has not had yet. */

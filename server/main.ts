@@ -9,14 +9,18 @@
  *     npm run server -- compact [--team NAME]               compact a team's log
  *     npm run server -- teams                               list teams
  */
+import { parseArgs } from 'node:util';
 import { openDb, parseDatabaseUrl } from './db';
-import { startServer, type RateLimit } from './http';
+import { startServer } from './http';
+import { parseAddressList, parseCount, parseRateLimit, parseSqliteSync } from './settings';
 import { TeamStore } from './team-store';
 import { ApiError } from './errors';
 
 const USAGE = `usage: npm run server [-- COMMAND]
   (no command)                               start the server (PORT=8787, HOST=127.0.0.1, DATABASE_URL,
-                                             TEND_RATE_LIMIT=20/60 requests per second per token, or off)
+                                             TEND_RATE_LIMIT, TEND_JOIN_RATE_LIMIT, TEND_TRUST_PROXY,
+                                             TEND_METRICS_ALLOW, TEND_MAX_DEVICES, TEND_SQLITE_SYNC:
+                                             see server/README.md)
   invite --role manager|member [--team NAME] print a one-time invite code (creates the team if needed)
   members [--team NAME]                      list a team's members
   revoke MEMBER_ID                           remove a member: tokens stop working, sockets close, claims are released
@@ -24,33 +28,14 @@ const USAGE = `usage: npm run server [-- COMMAND]
   compact [--team NAME]                      drop superseded ops from a team's log
   teams                                      list teams`;
 
+/** `--role`, `--team` (with a value, as `--team NAME` or `--team=NAME`) and positional arguments. */
 function flags(args: string[]): { positional: string[]; named: Map<string, string> } {
-  const positional: string[] = [];
-  const named = new Map<string, string>();
-  for (let i = 0; i < args.length; i++) {
-    const a = args[i]!;
-    if (a.startsWith('--')) {
-      const [k, inline] = a.slice(2).split('=', 2) as [string, string | undefined];
-      if (inline !== undefined) named.set(k, inline);
-      else if (args[i + 1] !== undefined && !args[i + 1]!.startsWith('--')) named.set(k, args[++i]!);
-      else named.set(k, 'true');
-    } else positional.push(a);
-  }
-  return { positional, named };
-}
-
-/** `TEND_RATE_LIMIT`: unset → default (20/s, burst 60); `off`; `N` per second; `N/BURST`. */
-function rateLimitFrom(value: string | undefined): RateLimit | false | undefined {
-  if (!value) return undefined;
-  if (value === 'off' || value === '0') return false;
-  const m = /^(\d+(?:\.\d+)?)(?:\/(\d+))?$/.exec(value.trim());
-  if (!m) throw new Error(`TEND_RATE_LIMIT must be off, N or N/BURST, not ${value}`);
-  const perSecond = Number(m[1]);
-  return { perSecond, burst: m[2] ? Number(m[2]) : Math.max(1, Math.ceil(perSecond * 3)) };
+  const { values, positionals } = parseArgs({ args, options: { role: { type: 'string' }, team: { type: 'string' } }, allowPositionals: true, strict: true });
+  return { positional: positionals, named: new Map(Object.entries(values).filter((e): e is [string, string] => typeof e[1] === 'string')) };
 }
 
 async function admin(fn: (store: TeamStore) => Promise<void>): Promise<void> {
-  const db = await openDb(parseDatabaseUrl(process.env.DATABASE_URL));
+  const db = await openDb(parseDatabaseUrl(process.env.DATABASE_URL), { sqliteSync: parseSqliteSync(process.env.TEND_SQLITE_SYNC) });
   try {
     await fn(new TeamStore(db));
   } finally {
@@ -70,8 +55,13 @@ async function main(argv: string[]): Promise<number> {
         databaseUrl: process.env.DATABASE_URL,
         port,
         host: process.env.HOST ?? '127.0.0.1',
-        rateLimit: rateLimitFrom(process.env.TEND_RATE_LIMIT),
-        poolSize: process.env.TEND_POOL_SIZE ? Number(process.env.TEND_POOL_SIZE) : undefined,
+        rateLimit: parseRateLimit('TEND_RATE_LIMIT', process.env.TEND_RATE_LIMIT),
+        joinRateLimit: parseRateLimit('TEND_JOIN_RATE_LIMIT', process.env.TEND_JOIN_RATE_LIMIT),
+        trustProxy: parseAddressList('TEND_TRUST_PROXY', process.env.TEND_TRUST_PROXY),
+        metricsAllow: parseAddressList('TEND_METRICS_ALLOW', process.env.TEND_METRICS_ALLOW),
+        maxDevices: parseCount('TEND_MAX_DEVICES', process.env.TEND_MAX_DEVICES, 10, 1, 1000),
+        sqliteSync: parseSqliteSync(process.env.TEND_SQLITE_SYNC),
+        poolSize: parseCount('TEND_POOL_SIZE', process.env.TEND_POOL_SIZE, 10, 1, 1000),
       });
       const where = server.db.target.kind === 'sqlite' ? `SQLite ${server.db.target.file}` : 'PostgreSQL';
       console.log(`Tend server listening on ${server.url} (${where})`);

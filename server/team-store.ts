@@ -6,6 +6,7 @@
  */
 import { createHash, randomBytes } from 'node:crypto';
 import { sql, type Kysely } from 'kysely';
+import * as v from 'valibot';
 import {
   applyClaim,
   applyEndorsement,
@@ -14,13 +15,17 @@ import {
   createIdGenerator,
   DEFAULT_LEASE_MS,
   decodeHlc,
+  describeIssues,
   describeRejection,
   endorsementKey,
   endorseProblem,
   handleKey,
+  HandleSchema,
+  isSafeName,
   MAX_DRIFT_MS,
   OP_VERSION,
   parseOp,
+  SiteSchema,
   threadKey,
   tickHlc,
   type AcceptedOp,
@@ -47,6 +52,18 @@ export const DEFAULT_TEAM_NAME = 'Community team';
 export const TICKET_TTL_MS = 30_000;
 /** How long a refusal is remembered for repeated pushes (compaction forgets older ones). */
 export const REJECTION_TTL_MS = 30 * 24 * 3_600_000;
+/** Refusals kept per member (a repeated push gets the same answer); older ones are forgotten first. */
+export const MAX_REJECTIONS_PER_MEMBER = 1_000;
+/** Most devices (tokens) a member has at once, unless the server says otherwise. */
+export const DEFAULT_MAX_DEVICES = 10;
+/**
+ * The actor every member but the observer sees on an observe op: teammates need a thread's
+ * state, not who browsed it when. The real actor stays in the `ops.actor` column, which is
+ * never sent, so a repeated push is still recognised as its sender's.
+ */
+export const HIDDEN_OBSERVER = 'observer';
+/** Where a refusal's reason names a member; filled in with their current name when read. */
+const HOLDER = '{holder}';
 /** Name shown for a member whose data was erased. */
 export const ERASED_NAME = 'Former member';
 /** The node name in clocks of ops the server writes itself. */
@@ -121,6 +138,12 @@ export function normalizeCode(code: string): string {
   return code.toUpperCase().replace(/[\s-]/g, '').replace(/O/g, '0').replace(/[IL]/g, '1');
 }
 
+/** The answer a stored refusal gives, with the named member's current name filled in. */
+function rejectionAck(r: Pick<DB['rejections'], 'id' | 'code' | 'reason' | 'holder'>, nameOf: (id: string) => string): Ack & { ok: false } {
+  const reason = r.holder ? r.reason.replace(HOLDER, nameOf(r.holder)) : r.reason;
+  return { id: r.id, ok: false, code: r.code, reason, ...(r.holder && r.code !== 'handle-disputed' ? { holder: nameOf(r.holder), holderId: r.holder } : {}) };
+}
+
 const chunk = <T>(xs: readonly T[], n: number): T[][] => {
   const out: T[][] = [];
   for (let i = 0; i < xs.length; i += n) out.push(xs.slice(i, i + n));
@@ -129,6 +152,8 @@ const chunk = <T>(xs: readonly T[], n: number): T[][] => {
 
 export interface TeamStoreOptions {
   now?: () => number;
+  /** Most devices per member (default `DEFAULT_MAX_DEVICES`). */
+  maxDevices?: number;
   /** Called after each commit that others should hear about. */
   onEvent?: (event: StoreEvent) => void;
 }
@@ -140,12 +165,14 @@ export class TeamStore {
   private readonly newId = createIdGenerator();
   private listeners: ((e: StoreEvent) => void)[] = [];
   private readonly queues = new Map<string, PushQueue>();
+  private readonly maxDevices: number;
 
   constructor(
     readonly db: Db,
     options: TeamStoreOptions = {},
   ) {
     this.clock = options.now ?? Date.now;
+    this.maxDevices = options.maxDevices ?? DEFAULT_MAX_DEVICES;
     if (options.onEvent) this.listeners.push(options.onEvent);
   }
 
@@ -188,6 +215,8 @@ export class TeamStore {
   // ---------------------------------------------------------------------------- teams
 
   async createTeam(name: string, leaseMs = DEFAULT_LEASE_MS): Promise<Team> {
+    name = name.trim();
+    if (!name || name.length > 80 || !isSafeName(name)) throw new ApiError(400, 'a team name is 1 to 80 characters without control or text-direction characters', 'invalid');
     const team = { id: randomId(12), name, lease_ms: leaseMs, seq: 0, last_at: 0, created_at: this.now() };
     await this.db.q.insertInto('teams').values(team).execute();
     return { id: team.id, name, leaseMs };
@@ -251,6 +280,45 @@ export class TeamStore {
     return members.map((m) => ({ id: m.id, name: m.name, role: m.role, active: m.revoked_at === null, handles: byMember.get(m.id) ?? [] }));
   }
 
+  /** Handles two or more members linked: they count for nobody until a manager decides. */
+  async disputes(teamId: string): Promise<{ site: string; handle: string; members: string[] }[]> {
+    const rows = await this.db.q.selectFrom('handle_disputes').select(['site', 'handle', 'members']).where('team_id', '=', teamId).orderBy('created_at').execute();
+    return rows.map((r) => ({ site: r.site, handle: r.handle, members: JSON.parse(r.members) as string[] }));
+  }
+
+  /**
+   * A manager's decision on whose a handle is (`memberId`, or null for nobody's): the dispute
+   * ends, and the change reaches every client as `member` ops in the log, in the name of the
+   * member who loses it and of the one who gets it.
+   */
+  async decideHandle(teamId: string, site: string, handle: string, memberId: string | null): Promise<{ ok: true; seq: number }> {
+    const ref = v.safeParse(v.object({ site: SiteSchema, handle: HandleSchema }), { site, handle });
+    if (!ref.success) throw new ApiError(400, describeIssues(ref.issues), 'invalid');
+    const key = handleKey(ref.output.site, ref.output.handle);
+    const { rows } = await transaction(this.db, async (t) => {
+      const now = this.now();
+      await this.lockTeam(t, teamId);
+      if (memberId) {
+        const m = await t.selectFrom('members').select(['revoked_at']).where('id', '=', memberId).where('team_id', '=', teamId).executeTakeFirst();
+        if (!m || m.revoked_at !== null) throw new ApiError(404, 'no such member in this team', 'not-found');
+      }
+      await t.deleteFrom('handle_disputes').where('team_id', '=', teamId).where('handle_key', '=', key).execute();
+      const all = await t.selectFrom('handles').select(['member_id', 'site', 'handle', 'handle_key']).where('team_id', '=', teamId).execute();
+      const owner = all.find((h) => h.handle_key === key)?.member_id;
+      const listOf = (id: string) => all.filter((h) => h.member_id === id && h.handle_key !== key).map((h) => ({ site: h.site, handle: h.handle }));
+      const items: Item[] = [];
+      const make = (actor: string, handles: { site: string; handle: string }[]): Item => ({
+        kind: 'op',
+        op: { v: OP_VERSION, id: this.newId(), hlc: this.nextHlc(), actor, type: 'member', handles } as Op,
+      });
+      if (owner && owner !== memberId) items.push(make(owner, listOf(owner)));
+      if (memberId && owner !== memberId) items.push(make(memberId, [...listOf(memberId), { site: ref.output.site, handle: ref.output.handle }]));
+      return items.length ? this.commitOps(t, teamId, items, now) : { rows: [] as OpRow[] };
+    });
+    if (rows.length) this.emit({ type: 'ops', teamId, seq: rows.at(-1)!.seq, rows });
+    return { ok: true, seq: rows.at(-1)?.seq ?? (await this.teamSeq(teamId)) };
+  }
+
   // ---------------------------------------------------------------------------- invites and tokens
 
   /** A one-time invite code for a new member (or, with `memberId`, a new device of that member). */
@@ -286,6 +354,7 @@ export class TeamStore {
       if (invite.member_id) {
         const existing = await t.selectFrom('members').selectAll().where('id', '=', invite.member_id).executeTakeFirst();
         if (!existing || existing.revoked_at !== null) throw new ApiError(403, 'this member was removed from the team', 'revoked');
+        await this.checkDeviceRoom(existing.id, t);
         member = { id: existing.id, teamId: existing.team_id, name: existing.name, role: existing.role, revokedAt: null };
       } else {
         member = { id: randomId(16), teamId: invite.team_id, name, role: invite.role, revokedAt: null };
@@ -300,6 +369,14 @@ export class TeamStore {
     });
     if (rows.length) this.emit({ type: 'ops', teamId: team.id, seq: rows.at(-1)!.seq, rows });
     return { token, member, team };
+  }
+
+  /** Refuses (409) when a member already has as many devices as allowed. */
+  async checkDeviceRoom(memberId: string, t: Kysely<DB> = this.db.q): Promise<void> {
+    const r = await t.selectFrom('tokens').select((eb) => eb.fn.countAll<number>().as('n')).where('member_id', '=', memberId).executeTakeFirst();
+    if (Number(r?.n ?? 0) >= this.maxDevices) {
+      throw new ApiError(409, `this member already has ${this.maxDevices} devices: leave the team on one of them first`, 'too-many-devices');
+    }
   }
 
   /** The member a bearer token belongs to, or undefined (unknown, or the member was revoked). */
@@ -391,23 +468,40 @@ export class TeamStore {
           group.push(next);
         }
         try {
-          const all = group.flatMap((g) => g.items);
-          const now = Math.max(...group.map((g) => g.now));
-          const { acks, rows } = await transaction(this.db, (t) => this.commitOps(t, teamId, all, now));
-          if (rows.length) this.emit({ type: 'ops', teamId, seq: rows.at(-1)!.seq, rows });
+          const acks = await this.commitGroup(teamId, group);
           let at = 0;
           for (const g of group) {
             g.resolve(acks.slice(at, at + g.items.length));
             at += g.items.length;
           }
         } catch (e) {
-          for (const g of group) g.reject(e);
+          if (group.length === 1) {
+            group[0]!.reject(e);
+            continue;
+          }
+          // One push that cannot be stored must not fail the others it was grouped with:
+          // each goes again in a transaction of its own, and only the failing one fails.
+          for (const g of group) {
+            try {
+              g.resolve(await this.commitGroup(teamId, [g]));
+            } catch (err) {
+              g.reject(err);
+            }
+          }
         }
       }
     } finally {
       queue.running = false;
       if (this.queues.get(teamId) === queue && !queue.waiting.length) this.queues.delete(teamId);
     }
+  }
+
+  private async commitGroup(teamId: string, group: PushQueue['waiting']): Promise<Ack[]> {
+    const all = group.flatMap((g) => g.items);
+    const now = Math.max(...group.map((g) => g.now));
+    const { acks, rows } = await transaction(this.db, (t) => this.commitOps(t, teamId, all, now));
+    if (rows.length) this.emit({ type: 'ops', teamId, seq: rows.at(-1)!.seq, rows });
+    return acks;
   }
 
   /** Locks the team's counter row for this transaction and reads it. */
@@ -432,26 +526,38 @@ export class TeamStore {
     const claimKeys = new Set<string>();
     const endorseKeys = new Set<string>();
     const obsKeys = new Set<string>();
-    const proposedHandles = new Set<string>();
+    const linking = new Set<string>();
     for (const op of ops) {
       if (op.type === 'endorse' || op.type === 'retract') endorseKeys.add(endorsementKey(op.actor, op.post));
       else if (op.type === 'observe') obsKeys.add(threadKey(op.thread));
-      else if (op.type === 'member') for (const h of op.handles ?? []) proposedHandles.add(handleKey(h.site, h.handle));
-      else if (op.type !== 'site') claimKeys.add(threadKey(op.thread));
+      else if (op.type === 'member') {
+        if (op.handles) linking.add(op.actor);
+      } else if (op.type !== 'site') claimKeys.add(threadKey(op.thread));
     }
     const inList = <T>(xs: Iterable<T>) => [...xs];
-    const [existing, rejected, members, handles, claimRows, endorseRows, obsRows] = await Promise.all([
+    const [existing, rejected, members, handles, disputeRows, claimRows, endorseRows, obsRows] = await Promise.all([
       ids.length ? t.selectFrom('ops').select(['id', 'seq', 'at', 'actor']).where('team_id', '=', teamId).where('id', 'in', ids).execute() : [],
       ids.length ? t.selectFrom('rejections').selectAll().where('team_id', '=', teamId).where('id', 'in', ids).execute() : [],
       t.selectFrom('members').select(['id', 'name', 'role', 'revoked_at']).where('team_id', '=', teamId).execute(),
-      t
-        .selectFrom('handles')
-        .selectAll()
-        .where('team_id', '=', teamId)
-        .where((eb) => eb.or([eb('member_id', 'in', actors), ...(proposedHandles.size ? [eb('handle_key', 'in', inList(proposedHandles))] : [])]))
-        .execute(),
+      // Linking handles is judged against everyone's; otherwise only the actors' own matter.
+      linking.size
+        ? t.selectFrom('handles').selectAll().where('team_id', '=', teamId).execute()
+        : actors.length
+          ? t.selectFrom('handles').selectAll().where('team_id', '=', teamId).where('member_id', 'in', actors).execute()
+          : [],
+      linking.size ? t.selectFrom('handle_disputes').selectAll().where('team_id', '=', teamId).execute() : [],
       claimKeys.size ? t.selectFrom('claims').select(['key', 'body']).where('team_id', '=', teamId).where('key', 'in', inList(claimKeys)).execute() : [],
-      endorseKeys.size ? t.selectFrom('endorsements').select(['key', 'body']).where('team_id', '=', teamId).where('key', 'in', inList(endorseKeys)).execute() : [],
+      // A member linking handles may have thanked posts under them before: load all they gave.
+      endorseKeys.size || linking.size
+        ? t
+            .selectFrom('endorsements')
+            .select(['key', 'body'])
+            .where('team_id', '=', teamId)
+            .where((eb) =>
+              eb.or([...(endorseKeys.size ? [eb('key', 'in', inList(endorseKeys))] : []), ...(linking.size ? [eb('actor', 'in', inList(linking))] : [])]),
+            )
+            .execute()
+        : [],
       obsKeys.size ? t.selectFrom('observations').select(['key', 'body']).where('team_id', '=', teamId).where('key', 'in', inList(obsKeys)).execute() : [],
     ]);
 
@@ -463,14 +569,14 @@ export class TeamStore {
     const observations = new Map<string, Observation>(obsRows.map((r) => [r.key, JSON.parse(r.body) as Observation]));
     const handleOwner = new Map(handles.map((h) => [h.handle_key, h.member_id]));
     const handlesOf = new Map<string, { site: string; handle: string }[]>();
-    for (const h of handles) if (actors.includes(h.member_id)) handlesOf.set(h.member_id, [...(handlesOf.get(h.member_id) ?? []), { site: h.site, handle: h.handle }]);
+    for (const h of handles) handlesOf.set(h.member_id, [...(handlesOf.get(h.member_id) ?? []), { site: h.site, handle: h.handle }]);
+    const disputes = new Map(disputeRows.map((d) => [d.handle_key, { site: d.site, handle: d.handle, members: JSON.parse(d.members) as string[], created: Number(d.created_at) }]));
+    const dirtyDisputes = new Set<string>();
 
     type Known = Ack & { actor: string };
     const known = new Map<string, Known>();
     for (const r of existing) known.set(r.id, { id: r.id, ok: true, seq: Number(r.seq), at: Number(r.at), actor: r.actor });
-    for (const r of rejected) {
-      known.set(r.id, { id: r.id, ok: false, code: r.code, reason: r.reason, ...(r.holder ? { holder: nameOf(r.holder), holderId: r.holder } : {}), actor: r.actor });
-    }
+    for (const r of rejected) known.set(r.id, { ...rejectionAck(r, nameOf), actor: r.actor });
 
     const dirtyClaims = new Set<string>();
     const dirtyEndorsements = new Set<string>();
@@ -481,8 +587,12 @@ export class TeamStore {
     const newRejections: DB['rejections'][] = [];
     const acks: Ack[] = [];
     let seq = team.seq;
+    /** Ops the server makes while judging (a handle taken from both claimants, thanks withdrawn): sequenced right after the op that caused them. */
+    const followUps: Op[] = [];
+    const serverOp = (actor: string, payload: Record<string, unknown>, after?: string): Op =>
+      ({ v: OP_VERSION, id: this.newId(), hlc: this.nextHlc(after), actor, ...payload }) as Op;
 
-    /** Judges one op and applies its effect in memory; a refusal changes nothing. */
+    /** Judges one op and applies its effect in memory; a refusal changes nothing but disputes. */
     const judge = (op: Op): { code: string; reason: string; holder?: string } | null => {
       switch (op.type) {
         case 'endorse': {
@@ -510,16 +620,45 @@ export class TeamStore {
           if (op.handles) {
             const next = new Map<string, { site: string; handle: string; key: string }>();
             for (const h of op.handles) next.set(handleKey(h.site, h.handle), { site: h.site, handle: h.handle.trim(), key: handleKey(h.site, h.handle) });
+            // A handle someone else linked, or one already in dispute, belongs to nobody
+            // until a manager decides: first come is not first served.
+            const contested: { site: string; handle: string; other: string }[] = [];
             for (const h of next.values()) {
               const owner = handleOwner.get(h.key);
-              if (owner && owner !== op.actor) {
-                return { code: 'handle-taken', reason: `${h.handle} on ${h.site} is already linked to ${nameOf(owner)}` };
+              const dispute = disputes.get(h.key);
+              if (dispute) {
+                if (!dispute.members.includes(op.actor)) dispute.members.push(op.actor);
+                dirtyDisputes.add(h.key);
+                contested.push({ ...h, other: dispute.members.find((m) => m !== op.actor) ?? op.actor });
+              } else if (owner && owner !== op.actor) {
+                // Shown as first linked.
+                const first = (handlesOf.get(owner) ?? []).find((x) => handleKey(x.site, x.handle) === h.key) ?? h;
+                disputes.set(h.key, { site: first.site, handle: first.handle, members: [owner, op.actor], created: now });
+                dirtyDisputes.add(h.key);
+                handleOwner.delete(h.key);
+                const left = (handlesOf.get(owner) ?? []).filter((x) => handleKey(x.site, x.handle) !== h.key);
+                handlesOf.set(owner, left);
+                followUps.push(serverOp(owner, { type: 'member', handles: left }));
+                contested.push({ ...h, other: owner });
               }
             }
+            if (contested.length) {
+              const h = contested[0]!;
+              // The other claimant is recorded (not named in the reason), so erasing them erases this refusal too.
+              return { code: 'handle-disputed', reason: `${h.handle} on ${h.site} is linked by another member too: a manager decides whose it is`, holder: h.other };
+            }
+            const before = new Set((handlesOf.get(op.actor) ?? []).map((h) => handleKey(h.site, h.handle)));
             for (const [k, owner] of handleOwner) if (owner === op.actor && !next.has(k)) handleOwner.delete(k);
             for (const k of next.keys()) handleOwner.set(k, op.actor);
             memberHandles.set(op.actor, [...next.values()]);
             handlesOf.set(op.actor, [...next.values()]);
+            // Thanks I gave to a handle before linking it as mine were thanks to myself.
+            const added = new Set([...next.keys()].filter((k) => !before.has(k)));
+            if (added.size) {
+              for (const e of endorsements.values()) {
+                if (e.actor === op.actor && !e.retracted && added.has(e.authorKey)) followUps.push(serverOp(op.actor, { type: 'retract', post: e.post }, e.hlc));
+              }
+            }
           }
           if (op.name !== undefined) memberNames.set(op.actor, op.name);
           return null;
@@ -537,12 +676,26 @@ export class TeamStore {
           const r = applyClaim(claims.get(key), op, now, rules);
           if (!r.ok) {
             const holder = 'holder' in r.rejection ? r.rejection.holder : undefined;
-            return { code: r.rejection.code, reason: describeRejection(r.rejection, nameOf), ...(holder ? { holder } : {}) };
+            return { code: r.rejection.code, reason: describeRejection(r.rejection, () => HOLDER), ...(holder ? { holder } : {}) };
           }
           claims.set(key, r.claim);
           dirtyClaims.add(key);
           return null;
         }
+      }
+    };
+
+    const accept = (op: Op) => {
+      seq += 1;
+      const accepted: AcceptedOp = { ...op, seq, at: now };
+      const shown = op.type === 'observe' ? { ...accepted, actor: HIDDEN_OBSERVER } : accepted;
+      rows.push({ seq, body: JSON.stringify(shown), id: op.id, actor: op.actor, type: op.type, at: now });
+      known.set(op.id, { id: op.id, ok: true, seq, at: now, actor: op.actor });
+    };
+    const drainFollowUps = () => {
+      while (followUps.length) {
+        const op = followUps.shift()!;
+        if (!judge(op)) accept(op);
       }
     };
 
@@ -563,18 +716,17 @@ export class TeamStore {
       }
       const refusal = judge(op);
       if (refusal) {
-        const ack: Known = { id: op.id, ok: false, code: refusal.code, reason: refusal.reason, ...(refusal.holder ? { holder: nameOf(refusal.holder), holderId: refusal.holder } : {}), actor: op.actor };
-        known.set(op.id, ack);
-        newRejections.push({ team_id: teamId, id: op.id, actor: op.actor, code: refusal.code, reason: refusal.reason, holder: refusal.holder ?? null, at: now });
-        const { actor: _, ...out } = ack;
-        acks.push(out);
+        const row: DB['rejections'] = { team_id: teamId, id: op.id, actor: op.actor, code: refusal.code, reason: refusal.reason, holder: refusal.holder ?? null, at: now };
+        const ack = rejectionAck(row, nameOf);
+        known.set(op.id, { ...ack, actor: op.actor });
+        newRejections.push(row);
+        acks.push(ack);
+        drainFollowUps();
         continue;
       }
-      seq += 1;
-      const accepted: AcceptedOp = { ...op, seq, at: now };
-      rows.push({ seq, body: JSON.stringify(accepted), id: op.id, actor: op.actor, type: op.type, at: now });
-      known.set(op.id, { id: op.id, ok: true, seq, at: now, actor: op.actor });
+      accept(op);
       acks.push({ id: op.id, ok: true, seq, at: now });
+      drainFollowUps();
     }
 
     // Writes: the ops, their effect, the refusals (so a repeat gets the same answer), the counter.
@@ -615,6 +767,27 @@ export class TeamStore {
       for (const part of chunk(newRejections, 200)) writes.push(t.insertInto('rejections').values(part).onConflict((oc) => oc.doNothing()).execute());
     }
     await Promise.all(writes);
+    if (newRejections.length) {
+      // A member who keeps sending refused ops cannot grow the table without bound.
+      for (const actor of new Set(newRejections.map((r) => r.actor))) {
+        await t
+          .deleteFrom('rejections')
+          .where('team_id', '=', teamId)
+          .where('actor', '=', actor)
+          .where('id', 'not in', (eb) =>
+            eb.selectFrom('rejections').select('id').where('team_id', '=', teamId).where('actor', '=', actor).orderBy('at', 'desc').orderBy('id', 'desc').limit(MAX_REJECTIONS_PER_MEMBER),
+          )
+          .execute();
+      }
+    }
+    for (const key of dirtyDisputes) {
+      const d = disputes.get(key)!;
+      await t
+        .insertInto('handle_disputes')
+        .values({ team_id: teamId, handle_key: key, site: d.site, handle: d.handle, members: JSON.stringify(d.members), created_at: d.created })
+        .onConflict((oc) => oc.columns(['team_id', 'handle_key']).doUpdateSet({ members: JSON.stringify(d.members) }))
+        .execute();
+    }
     for (const [id, name] of memberNames) await t.updateTable('members').set({ name }).where('id', '=', id).execute();
     for (const [id, list] of memberHandles) {
       await t.deleteFrom('handles').where('team_id', '=', teamId).where('member_id', '=', id).execute();
@@ -737,7 +910,20 @@ export class TeamStore {
       await t.deleteFrom('tokens').where('member_id', '=', memberId).execute();
       await t.deleteFrom('tickets').where('member_id', '=', memberId).execute();
       await t.deleteFrom('invites').where('member_id', '=', memberId).execute();
-      await t.deleteFrom('rejections').where('team_id', '=', member.teamId).where('actor', '=', memberId).execute();
+      // Refusals by them, and refusals of others that name them ("Bob holds this claim").
+      await t
+        .deleteFrom('rejections')
+        .where('team_id', '=', member.teamId)
+        .where((eb) => eb.or([eb('actor', '=', memberId), eb('holder', '=', memberId)]))
+        .execute();
+      // Disputes over handles they linked: without them, a dispute of two is over.
+      for (const d of await t.selectFrom('handle_disputes').selectAll().where('team_id', '=', member.teamId).execute()) {
+        const members = (JSON.parse(d.members) as string[]).filter((m) => m !== memberId);
+        if (members.length === (JSON.parse(d.members) as string[]).length) continue;
+        const q = t.deleteFrom('handle_disputes').where('team_id', '=', member.teamId).where('handle_key', '=', d.handle_key);
+        if (members.length < 2) await q.execute();
+        else await t.updateTable('handle_disputes').set({ members: JSON.stringify(members) }).where('team_id', '=', member.teamId).where('handle_key', '=', d.handle_key).execute();
+      }
       await this.notifyInTx(t, { type: 'revoked', teamId: member.teamId, memberId });
       return { rows, retracted };
     });

@@ -3,6 +3,7 @@ export * from './refs';
 export * from './ids';
 export * from './hlc';
 export * from './ops';
+export * from './text';
 export * from './endorsements';
 export * from './observations';
 export * from './claims';

@@ -8,6 +8,7 @@ import { HLC_PATTERN } from './hlc';
 import { OP_ID_PATTERN } from './ids';
 import { LOCAL_ID_PATTERN, MAX_NOTE_LENGTH } from './limits';
 import { SiteDescriptionSchema } from './site-description';
+import { cleanText, isSafeName, UNSAFE_NAME_MESSAGE } from './text';
 
 /** The op format version this build writes and understands. */
 export const OP_VERSION = 1;
@@ -21,7 +22,12 @@ export const SiteSchema = v.pipe(v.string(), v.regex(SITE_PATTERN, 'site must be
 /** A platform-canonical thread or post id: no spaces, bounded. */
 export const LocalIdSchema = v.pipe(v.string(), v.regex(LOCAL_ID_PATTERN, 'id must be 1-200 characters without spaces'));
 /** A site handle (user name on the community site). */
-export const HandleSchema = v.pipe(v.string(), v.trim(), v.minLength(1), v.maxLength(60, 'handle too long'));
+export const HandleSchema = v.pipe(v.string(), v.trim(), v.check(isSafeName, `handle ${UNSAFE_NAME_MESSAGE}`), v.minLength(1), v.maxLength(60, 'handle too long'));
+/** A person's or team's display name: what teammates see, so nothing that disguises it. */
+export const NameSchema = (max = 60) =>
+  v.pipe(v.string(), v.trim(), v.check(isSafeName, `name ${UNSAFE_NAME_MESSAGE}`), v.minLength(1, 'a name is needed'), v.maxLength(max, `name is longer than ${max} characters`));
+/** Free text from a page or a person, normalised so every database stores it as given back. */
+const FreeText = () => v.pipe(v.string(), v.transform(cleanText));
 /** A Tend member id (assigned by the team server, or made locally in solo mode). */
 export const MemberIdSchema = v.pipe(v.string(), v.regex(/^[A-Za-z0-9_-]{1,64}$/, 'malformed member id'));
 
@@ -32,14 +38,14 @@ const Epoch = v.pipe(v.number(), v.integer(), v.minValue(0));
 
 /** Fields an observation may carry; the newest value of each field wins. */
 export const ObservedFieldsSchema = v.object({
-  title: v.optional(v.pipe(v.string(), v.maxLength(300))),
-  url: v.optional(v.pipe(v.string(), v.url(), v.maxLength(2000))),
+  title: v.optional(v.pipe(FreeText(), v.maxLength(300))),
+  url: v.optional(v.pipe(FreeText(), v.url(), v.maxLength(2000))),
   replies: v.optional(v.pipe(v.number(), v.integer(), v.minValue(0))),
   answered: v.optional(v.boolean()),
   author: v.optional(HandleSchema),
   createdAt: v.optional(v.pipe(v.number(), v.integer(), v.minValue(0))),
-  category: v.optional(v.pipe(v.string(), v.maxLength(100))),
-  tags: v.optional(v.pipe(v.array(v.pipe(v.string(), v.maxLength(50))), v.maxLength(20))),
+  category: v.optional(v.pipe(FreeText(), v.maxLength(100))),
+  tags: v.optional(v.pipe(v.array(v.pipe(FreeText(), v.maxLength(50))), v.maxLength(20))),
 });
 
 /** What an op's payload can be, by type. Shared by the client's actions and the server. */
@@ -51,7 +57,7 @@ export const PayloadSchemas = {
     author: HandleSchema,
     /** The endorser's own handle on that site when known, so self-endorsement is refused. */
     viewer: v.nullable(HandleSchema),
-    note: v.optional(v.pipe(v.string(), v.trim(), v.maxLength(MAX_NOTE_LENGTH, `note is longer than ${MAX_NOTE_LENGTH} characters`))),
+    note: v.optional(v.pipe(FreeText(), v.trim(), v.maxLength(MAX_NOTE_LENGTH, `note is longer than ${MAX_NOTE_LENGTH} characters`))),
   }),
   retract: v.object({ type: v.literal('retract'), post: PostRefSchema }),
   claim: v.object({ type: v.literal('claim'), thread: ThreadRefSchema }),
@@ -64,7 +70,7 @@ export const PayloadSchemas = {
   site: v.object({ type: v.literal('site'), origin: SiteSchema, description: v.nullable(SiteDescriptionSchema) }),
   member: v.object({
     type: v.literal('member'),
-    name: v.optional(v.pipe(v.string(), v.trim(), v.minLength(1), v.maxLength(60))),
+    name: v.optional(NameSchema(60)),
     handles: v.optional(v.pipe(v.array(v.object({ site: SiteSchema, handle: HandleSchema })), v.maxLength(50))),
   }),
 } as const;

@@ -10,6 +10,7 @@ import {
 } from '../../lib/domain';
 import type { TendServer } from '../../server/http';
 import { CLOSE_REVOKED } from '../../server/live';
+import { HIDDEN_OBSERVER } from '../../server/team-store';
 import { backendCases, call, joinTeam, op, openLive, post, pullAll, push, serve, SITE, thread, type Backend, type Joined } from './helpers';
 
 const cases = await backendCases();
@@ -101,7 +102,7 @@ for (const c of cases) {
       expect((await call(server, 'GET', '/v1/team', { token: ann.token })).status).toBe(200);
     });
 
-    it('accepts a push with one ack per op in order, and serves it to pulls with seq, at and actor', async () => {
+    it('accepts a push with one ack per op in order, and serves it to pulls with seq, at and actor (none on observations)', async () => {
       const { ann, bob } = await trio();
       const before = await pullAll(server, ann.token);
       const ops = [
@@ -114,7 +115,8 @@ for (const c of cases) {
       const seqs = results.map((r) => r.seq);
       expect(seqs).toEqual([seqs[0], seqs[0] + 1, seqs[0] + 2]);
       const after = await pullAll(server, ann.token, before.at(-1).seq);
-      expect(after).toEqual(ops.map((o, i) => ({ ...o, actor: bob.member.id, seq: seqs[i], at: results[i].at })));
+      // Who observed a thread is nobody else's business: observe ops carry no member.
+      expect(after).toEqual(ops.map((o, i) => ({ ...o, actor: o.type === 'observe' ? HIDDEN_OBSERVER : bob.member.id, seq: seqs[i], at: results[i].at })));
       // Paging: one at a time, with `next` and `more`.
       const page = await call(server, 'GET', `/v1/ops?after=${seqs[0]}&limit=1`, { token: ann.token });
       expect(page.body).toMatchObject({ ops: [{ id: ops[1]!.id }], next: seqs[1], more: true });
@@ -178,17 +180,53 @@ for (const c of cases) {
       expect(elsewhere.ok).toBe(true);
     });
 
-    it('refuses linking a handle another member already has', async () => {
+    it('turns a handle linked by two members into a dispute that a manager decides', async () => {
       const { ann, bob, cat } = await trio();
-      await push(server, bob.token, [op({ type: 'member', handles: [{ site: SITE, handle: 'shared' }] })]);
-      const [taken] = await push(server, cat.token, [op({ type: 'member', name: 'Cathy', handles: [{ site: SITE, handle: 'SHARED ' }] })]);
-      expect(taken).toMatchObject({ ok: false, code: 'handle-taken', reason: expect.stringContaining('Bob') });
-      // Once Bob unlinks it, Cat may have it.
-      await push(server, bob.token, [op({ type: 'member', handles: [] })]);
-      expect((await push(server, cat.token, [op({ type: 'member', handles: [{ site: SITE, handle: 'shared' }] })]))[0].ok).toBe(true);
-      const roster = (await call(server, 'GET', '/v1/team', { token: ann.token })).body.members;
-      expect(roster.find((m: any) => m.id === cat.member.id).handles).toEqual([{ site: SITE, handle: 'shared' }]);
-      expect(roster.find((m: any) => m.id === bob.member.id).handles).toEqual([]);
+      // Bob links Cat's forum handle before she does: first come is not first served.
+      await push(server, bob.token, [op({ type: 'member', handles: [{ site: SITE, handle: 'cathy' }, { site: SITE, handle: 'bobby' }] })]);
+      const [contested] = await push(server, cat.token, [op({ type: 'member', name: 'Cathy', handles: [{ site: SITE, handle: 'CATHY ' }] })]);
+      expect(contested).toMatchObject({ ok: false, code: 'handle-disputed', reason: expect.stringMatching(/manager decides/) });
+      expect(contested.reason).not.toContain('Bob');
+      let team = (await call(server, 'GET', '/v1/team', { token: bob.token })).body;
+      // Neither has it now; Bob keeps his own; the dispute names both.
+      expect(team.members.find((m: any) => m.id === bob.member.id).handles).toEqual([{ site: SITE, handle: 'bobby' }]);
+      expect(team.members.find((m: any) => m.id === cat.member.id).handles).toEqual([]);
+      expect(team.disputes).toEqual([{ site: SITE, handle: 'cathy', members: [bob.member.id, cat.member.id] }]);
+      // The log says so too, so every client's people follow.
+      const log = await pullAll(server, ann.token);
+      expect(log.filter((o) => o.type === 'member' && o.actor === bob.member.id).at(-1).handles).toEqual([{ site: SITE, handle: 'bobby' }]);
+      // While disputed, nobody links it; a member cannot decide.
+      expect((await push(server, bob.token, [op({ type: 'member', handles: [{ site: SITE, handle: 'cathy' }] })]))[0]).toMatchObject({ ok: false, code: 'handle-disputed' });
+      expect((await call(server, 'POST', '/v1/handles', { token: bob.token, body: { site: SITE, handle: 'cathy', member: bob.member.id } })).status).toBe(403);
+      const decided = await call(server, 'POST', '/v1/handles', { token: ann.token, body: { site: SITE, handle: 'cathy', member: cat.member.id } });
+      expect(decided.status).toBe(200);
+      team = (await call(server, 'GET', '/v1/team', { token: ann.token })).body;
+      expect(team.disputes).toEqual([]);
+      expect(team.members.find((m: any) => m.id === cat.member.id).handles).toEqual([{ site: SITE, handle: 'cathy' }]);
+      const latest = (await pullAll(server, ann.token)).filter((o) => o.type === 'member' && o.actor === cat.member.id).at(-1);
+      expect(latest.handles).toEqual([{ site: SITE, handle: 'cathy' }]);
+      // Now it is Cat's, Bob linking it starts a new dispute rather than taking it.
+      expect((await push(server, bob.token, [op({ type: 'member', handles: [{ site: SITE, handle: 'cathy' }] })]))[0].code).toBe('handle-disputed');
+    });
+
+    it('withdraws my own earlier thanks to a handle when I link it', async () => {
+      const { ann, bob } = await trio();
+      const mine = post('self', '1');
+      const theirs = post('self', '2');
+      const given = await push(server, bob.token, [
+        op({ type: 'endorse', post: mine, author: 'bob-on-forum', viewer: null, note: 'great answer, me' }),
+        op({ type: 'endorse', post: theirs, author: 'dora', viewer: null }),
+      ]);
+      expect(given.every((r) => r.ok)).toBe(true);
+      await push(server, bob.token, [op({ type: 'member', handles: [{ site: SITE, handle: 'Bob-On-Forum' }] })]);
+      const state = await server.store.state(bob.team.id);
+      expect(state.endorsements.get(`${bob.member.id} ${SITE} self 1`)).toMatchObject({ retracted: true });
+      expect(state.endorsements.get(`${bob.member.id} ${SITE} self 2`)).toMatchObject({ retracted: false, author: 'dora' });
+      // Clients folding the log agree.
+      const f = foldEndorsements(await pullAll(server, ann.token));
+      expect(f.get(`${bob.member.id} ${SITE} self 1`)).toMatchObject({ retracted: true });
+      // And thanking it again is self-endorsement.
+      expect((await push(server, bob.token, [op({ type: 'endorse', post: mine, author: 'bob-on-forum', viewer: null })]))[0].code).toBe('self-endorsement');
     });
 
     it('stamps the actor from the token: nobody acts as someone else', async () => {
@@ -262,7 +300,7 @@ for (const c of cases) {
       expect((await pullAll(server, ann.token)).length).toBe(head);
     });
 
-    it('limits requests per token', async () => {
+    it('limits requests per member, across all their devices', async () => {
       const limited = await serve(backend.url, { rateLimit: { perSecond: 1, burst: 3 } });
       try {
         const bob = await joinTeam(limited, newTeam(), 'Bob');
@@ -273,7 +311,11 @@ for (const c of cases) {
         const r = await call(limited, 'GET', '/v1/team', { token: bob.token });
         expect(r.body).toMatchObject({ code: 'rate-limited' });
         expect(Number(r.headers.get('retry-after'))).toBeGreaterThanOrEqual(1);
-        // Another token is not held back.
+        // A second device of Bob's shares his allowance.
+        const device = await limited.store.createInvite(bob.team.id, 'member', { memberId: bob.member.id });
+        const second = await call(limited, 'POST', '/v1/join', { body: { code: device.code, name: 'Bob' } });
+        expect((await call(limited, 'GET', '/v1/team', { token: second.body.token })).status).toBe(429);
+        // Another member is not held back.
         const cat = await joinTeam(limited, newTeam(), 'Cat');
         expect((await call(limited, 'GET', '/v1/team', { token: cat.token })).status).toBe(200);
       } finally {
@@ -286,7 +328,7 @@ for (const c of cases) {
       const first = await push(server, bob.token, [op({ type: 'observe', thread: thread('live'), fields: { replies: 1 } })]);
       const live = await openLive(server, ann.token, first[0].seq - 1);
       const caught = await live.waitFor((m) => m.type === 'ops');
-      expect(caught).toMatchObject({ after: first[0].seq - 1, next: first[0].seq, ops: [{ seq: first[0].seq, actor: bob.member.id }] });
+      expect(caught).toMatchObject({ after: first[0].seq - 1, next: first[0].seq, ops: [{ seq: first[0].seq, actor: HIDDEN_OBSERVER }] });
       const second = await push(server, bob.token, [op({ type: 'observe', thread: thread('live'), fields: { replies: 2 } }), op({ type: 'claim', thread: thread('live') })]);
       const pushed = await live.waitFor((m) => m.type === 'ops' && m.next === second[1].seq);
       expect(pushed.after).toBe(first[0].seq);

@@ -1,10 +1,15 @@
 /**
  * The server's command line, as `npm run server -- …` runs it: start, invite, members,
- * revoke and compact on a SQLite file given by DATABASE_URL.
+ * revoke and compact on a SQLite file given by DATABASE_URL; several processes migrating one
+ * fresh file at once; SQLite's sync setting.
  */
 import { spawn, spawnSync } from 'node:child_process';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import Database from 'better-sqlite3';
+import { sql } from 'kysely';
+import { openDb } from '../../server/db';
+import { parseSqliteSync } from '../../server/settings';
 import { call, freshSqlite } from './helpers';
 
 const root = path.resolve(import.meta.dirname, '../..');
@@ -54,4 +59,49 @@ describe('server command line', () => {
       await new Promise((resolve) => child.once('exit', resolve));
     }
   }, 90_000);
+});
+
+describe('several processes on one fresh SQLite file', () => {
+  /** Runs a command-line process and resolves with its exit code and output. */
+  const run = (file: string, ...args: string[]) =>
+    new Promise<{ code: number | null; out: string }>((resolve) => {
+      const child = spawn(tsx, ['server/main.ts', ...args], { cwd: root, env: { ...process.env, DATABASE_URL: `sqlite:${file}` }, stdio: ['ignore', 'pipe', 'pipe'] });
+      let out = '';
+      child.stdout.on('data', (d) => (out += d));
+      child.stderr.on('data', (d) => (out += d));
+      child.once('exit', (code) => resolve({ code, out }));
+    });
+
+  it('migrate one after another: four processes starting at once all succeed', async () => {
+    for (let attempt = 0; attempt < 3; attempt++) {
+      const fresh = freshSqlite();
+      try {
+        const results = await Promise.all(Array.from({ length: 4 }, () => run(fresh.url, 'teams')));
+        for (const r of results) expect(r, r.out).toMatchObject({ code: 0 });
+        const db = new Database(fresh.url, { readonly: true });
+        const migrations = db.prepare('select name from kysely_migration order by name').all();
+        db.close();
+        expect(migrations.length).toBeGreaterThanOrEqual(2);
+      } finally {
+        await fresh.drop();
+      }
+    }
+  }, 120_000);
+
+  it('syncs every commit to disk unless told otherwise', async () => {
+    const fresh = freshSqlite();
+    try {
+      const durable = await openDb({ kind: 'sqlite', file: fresh.url });
+      const level = async (db: Awaited<ReturnType<typeof openDb>>) => Number(((await sql<{ synchronous: number }>`pragma synchronous`.execute(db.q)).rows[0]!).synchronous);
+      expect(await level(durable)).toBe(2); // FULL
+      await durable.close();
+      const fast = await openDb({ kind: 'sqlite', file: fresh.url }, { sqliteSync: 'normal' });
+      expect(await level(fast)).toBe(1); // NORMAL
+      await fast.close();
+      expect(parseSqliteSync(undefined)).toBe('full');
+      expect(() => parseSqliteSync('fast')).toThrow(/TEND_SQLITE_SYNC/);
+    } finally {
+      await fresh.drop();
+    }
+  });
 });

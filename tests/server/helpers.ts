@@ -4,10 +4,12 @@
  * client, and op makers.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
+import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import pg from 'pg';
 import WebSocket from 'ws';
+import { describe, it } from 'vitest';
 import { createIdGenerator, encodeHlc, OP_VERSION, type Op, type Payload } from '../../lib/domain';
 import { startServer, type ServerOptions, type TendServer } from '../../server/http';
 
@@ -101,6 +103,25 @@ export async function backendCases(): Promise<BackendCase[]> {
     }
   }
   return [{ name: 'SQLite', make: async () => freshSqlite() }, pgCase];
+}
+
+/**
+ * Declares a suite once per database, titled `TITLE on SQLite` and so on: skipped (with the
+ * reason printed once) when PostgreSQL is missing outside CI, a single failing test when CI
+ * lacks it, otherwise `body(c)`.
+ */
+export function describeBackends(title: string, cases: readonly BackendCase[], body: (c: BackendCase) => void): void {
+  for (const c of cases) {
+    (c.skip ? describe.skip : describe)(`${title} on ${c.name}`, () => {
+      if (c.fail) {
+        it('has its database', () => {
+          throw new Error(c.fail);
+        });
+        return;
+      }
+      body(c);
+    });
+  }
 }
 
 /** Starts a server on a random loopback port with test-friendly limits. */
@@ -234,4 +255,41 @@ export async function openLive(server: { url: string }, token: string, after = 0
       });
     },
   };
+}
+
+/** What a raw HTTP exchange gave: the status line's code (0 if none came), the time it took, the whole answer. */
+export interface RawAnswer {
+  status: number;
+  ms: number;
+  text: string;
+}
+
+/**
+ * Writes bytes to the server as they are (malformed request lines, lying Content-Length)
+ * and reads until the server answers and closes, or `timeoutMs` passes. `keepOpen` leaves the
+ * socket open after writing, as a slow sender does.
+ */
+export function rawHttp(server: { url: string }, text: string | Buffer, timeoutMs = 10_000, options: { statusOnly?: boolean } = {}): Promise<RawAnswer> {
+  const { hostname, port } = new URL(server.url);
+  const started = performance.now();
+  return new Promise((resolve) => {
+    const socket = connect({ host: hostname, port: Number(port) });
+    let answer = '';
+    const done = () => {
+      clearTimeout(timer);
+      socket.destroy();
+      const m = /^HTTP\/1\.[01] (\d{3})/.exec(answer);
+      resolve({ status: m ? Number(m[1]) : 0, ms: performance.now() - started, text: answer });
+    };
+    const timer = setTimeout(done, timeoutMs);
+    socket.on('data', (d) => {
+      answer += d.toString('latin1');
+      // The status is all a caller asking for statusOnly needs: no waiting for keep-alive to end.
+      if (options.statusOnly && answer.includes('\r\n\r\n')) done();
+    });
+    socket.on('end', done);
+    socket.on('close', done);
+    socket.on('error', done);
+    socket.write(text);
+  });
 }
