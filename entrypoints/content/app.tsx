@@ -19,7 +19,8 @@ import { isBuiltInOrigin } from '../../lib/permissions/origins';
 import type { SeenThreadSchema, StateSnapshot } from '../../lib/messaging/protocol';
 import { createGuard, OverlayState, pageTheme, startEngine, type ActionGuard } from '../../lib/overlay';
 import type { SiteDescription } from '../../lib/domain/site-description';
-import { adapterFor, type OverlayTarget, type PageRead, type PostTarget, type SiteAdapter, type ThreadTarget } from '../../lib/sites';
+import type { OverlayTarget, PageRead, PostTarget, SiteAdapter, ThreadTarget } from '../../lib/sites/types';
+import { adapterAmong } from '../../lib/sites/registry';
 import { describedAdapter } from '../../lib/sites/described';
 import type * as v from 'valibot';
 
@@ -32,7 +33,8 @@ interface PageContext {
 }
 
 /**
- * Starts Tend on this page. Injected again into a tab that already runs it (install, update,
+ * Starts Tend on this page with the built-in adapters this content script carries (each
+ * platform's script carries its own; the general one carries Discourse). Injected again into a tab that already runs it (install, update,
  * enabling a site), the newer copy takes over: WXT invalidates the older one's context, which
  * aborts it and removes its overlays, and the engine removes any it missed.
  *
@@ -40,7 +42,7 @@ interface PageContext {
  * forum (this browser's own, else the team's) does, and when that description changes the
  * page is read again with the new one, without a reload.
  */
-export function runTend(ctx: ContentScriptContext): void {
+export function runTend(ctx: ContentScriptContext, builtIn: readonly SiteAdapter[]): void {
   let site: string;
   try {
     site = canonicalSite(new URL(location.href));
@@ -72,13 +74,13 @@ export function runTend(ctx: ContentScriptContext): void {
   let attempt = 0;
   const start = async () => {
     const mine = ++attempt;
-    let adapter = adapterFor(document, new URL(location.href));
+    let adapter = adapterAmong(builtIn, document, new URL(location.href));
     if (!adapter) {
       const r = await request({ type: 'site.description' });
       if (mine !== attempt || signal.aborted) return;
       // The background validated it when it was saved or shared; reading it cannot throw either way.
       const description = r.ok && r.value && r.value.description && typeof r.value.description === 'object' ? (r.value.description as SiteDescription) : null;
-      adapter = description ? adapterFor(document, new URL(location.href), [describedAdapter(description)]) : null;
+      adapter = description ? adapterAmong([...builtIn, describedAdapter(description)], document, new URL(location.href)) : null;
     }
     running?.abort();
     running = null;
@@ -140,6 +142,8 @@ function runWith(adapter: SiteAdapter, site: string, state: OverlayState, sub: S
       firstRead = false;
     },    prepare: (_target, root, host) => {
       host.dataset.theme = theme;
+      // The overlay takes the look of the site it sits on (sizes, radius, font; styles.ts).
+      host.dataset.platform = adapter.platform;
       adoptStyles(root, sheet);
     },
     mount: (target, root) => {
