@@ -40,7 +40,7 @@ export const GH = {
     '[data-testid="header-state"] .octicon-issue-closed, [data-testid="header-state"] .octicon-skip, [data-testid="header-state"] .octicon-git-merge',
     '#partial-discussion-header .State--closed, #partial-discussion-header .State--merged, #partial-discussion-header [title="Answered"]',
   ],
-  /** Open and unanswered marks in a conversation's header. issue-react.html, real/gh-issue-kepano-defuddle-56; GH_ISSUE. */
+  /** Open and unanswered marks in a conversation's header (the React label has its icon only when logged in: the `thread` hook reads its text too). issue-react.html; GH_ISSUE. */
   headerOpen: ['[data-testid="header-state"] .octicon-issue-opened, #partial-discussion-header .State--open, #partial-discussion-header [title="Unanswered"]'],
   /** Where the claim bar goes: after the header. issue-react.html, issue-classic.html, pull.html, discussion.html, real/gh-issue-kepano-defuddle-56; GH_ISSUE, GH_PULL, GH_DISCUSSION. */
   headerEnd: ['[data-testid="issue-header"]', '#partial-discussion-header .gh-header-show'],

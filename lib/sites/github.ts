@@ -127,6 +127,8 @@ export const GITHUB_DESCRIPTION: SiteDescription = {
 /** What one pass works out once: the conversation of each raw id read, and its address. */
 interface GitHubContext {
   conversation(raw: string): Conversation | null;
+  /** Whether the page shows this conversation (the number by its title, when there is one, is its number). */
+  shown(c: Conversation): boolean;
   /** The page's own conversation's address (owner and repository spelt as GitHub spells them). */
   pageUrl(c: Conversation): string;
 }
@@ -135,7 +137,12 @@ const hooks: AdapterHooks<GitHubContext> = {
   prepare(doc, url) {
     const conversations = new Map<string, Conversation | null>();
     const urls = new Map<string, string>();
+    let number: string | null | undefined;
     return {
+      shown(c) {
+        number ??= /#(\d{1,9})/.exec(cleanText(queryText(doc, GH.number), 40))?.[1] ?? null;
+        return number === null || number === c.number;
+      },
       conversation(raw) {
         if (!conversations.has(raw)) conversations.set(raw, parseConversation(raw));
         return conversations.get(raw)!;
@@ -151,12 +158,10 @@ const hooks: AdapterHooks<GitHubContext> = {
 
   thread(info, found, ctx, pass) {
     const c = ctx.conversation(info.threadId);
-    if (!c) return null;
     // After a soft navigation the address can name the next conversation while the page still
     // shows the last one (or the other way round): a number shown that is not the address's
     // means the page is between two conversations, and nothing is read until it settles.
-    const shown = /#(\d{1,9})/.exec(cleanText(queryText(pass.doc, GH.number), 40))?.[1];
-    if (shown !== undefined && shown !== c.number) return null;
+    if (!c || !ctx.shown(c)) return null;
     const out: ThreadInfo = { ...info, threadId: conversationKey(c), url: ctx.pageUrl(c) };
     // The React view's label carries no icon when logged out: its text says the state.
     const state = cleanText(queryText(pass.doc, [GH.reactState]), 40);
@@ -168,7 +173,8 @@ const hooks: AdapterHooks<GitHubContext> = {
 
   post(info, _element, ctx) {
     const c = ctx.conversation(info.threadId);
-    if (!c) return null;
+    // Posts of a page that is between two conversations would be keyed to the wrong one.
+    if (!c || !ctx.shown(c)) return null;
     const out: PostInfo = { threadId: conversationKey(c), postId: info.postId, author: info.author, url: `${ctx.pageUrl(c)}#${info.postId}` };
     if (OPENING_POST.test(info.postId)) out.isQuestion = true;
     return out;

@@ -45,8 +45,6 @@ export const RD = {
   commentAuthorLink: 'a[data-testid="comment_author_link"]',
   /** The redesign's comment avatar link (`/user/<name>/`). thread-2022.html, real/new-reddit-2022-askreddit-axtih6; NEW_2022_THREAD. */
   commentAuthorIcon: 'a[data-testid="comment_author_icon"]',
-  /** The redesign's post author link. thread-2022.html; NEW_2022_THREAD. */
-  postAuthorLink: 'a[data-testid="post_author_link"]',
   /** Text people wrote: comment and post bodies on every front-end. thread-shreddit.html, thread-old.html, thread-2022.html, real/shreddit-thread-r-programming-1nq6g8p-2025-10, real/new-reddit-2022-askreddit-axtih6; RD_THREAD, OLD_THREAD, NEW_2022_THREAD. */
   body: ['[slot="comment"], [slot="text-body"]', '.usertext-body', '[data-testid="comment"], .RichTextJSON-root'],
   /** Where "this helped" goes: the header line of the post or comment (shreddit slots, old Reddit's tagline), the redesign's action row. thread-shreddit.html, thread-old.html, thread-2022.html, real/shreddit-thread-r-programming-1nq6g8p-2025-10, real/new-reddit-2022-askreddit-axtih6; RD_THREAD, OLD_THREAD, NEW_2022_THREAD. */

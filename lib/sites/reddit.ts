@@ -110,7 +110,6 @@ export const REDDIT_DESCRIPTION: SiteDescription = {
     author: [
       { selector: RD.threadPost[0], attr: 'author' },
       { selector: RD.threadPost[1], attr: 'data-author' },
-      { selector: RD.postAuthorLink },
     ],
     replies: [
       { selector: RD.commentTree, attr: 'totalcomments' },
@@ -135,7 +134,7 @@ export const REDDIT_DESCRIPTION: SiteDescription = {
     author: [
       { attr: 'author' },
       { attr: 'data-author' },
-      { selector: [RD.commentAuthorLink, RD.postAuthorLink] },
+      { selector: RD.commentAuthorLink },
       { selector: RD.commentAuthorIcon, attr: 'href', pattern: '^/user/([A-Za-z0-9_-]{1,40})/?$' },
     ],
     body: [...RD.body],

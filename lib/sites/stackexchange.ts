@@ -139,6 +139,9 @@ const hooks: AdapterHooks<void> = {
     // The title link names the question shown; one that names another is not this page's.
     if (q && q.id !== info.threadId) return null;
     const out: ThreadInfo = { ...info, url: `${pass.url.origin}/questions/${info.threadId}${q?.slug ? `/${q.slug}` : ''}` };
+    // No accepted mark with every answer on the page (and the question itself, even when its
+    // author's account is gone) means none is accepted; with answers on other pages it proves nothing.
+    if (out.answered === undefined && out.replies !== undefined && pass.doc.querySelectorAll(SE.post).length - 1 >= out.replies) out.answered = false;
     return out;
   },
 
