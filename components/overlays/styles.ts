@@ -1,15 +1,19 @@
 /**
  * Overlay styles, one sheet shared by every shadow root. Sizes are in px so a page's unusual
  * root font size (62.5% tricks, huge accessibility sizes on `html`) cannot shrink or blow up
- * the controls; colours follow the page's theme through `data-theme` on the host.
+ * the controls; colours follow the page's theme through `data-theme` on the host. Every value a
+ * site's look may change is a variable set here on the host (`looks.ts` sets them per
+ * platform), so a page's own variables of the same names never reach inside.
  */
 export const OVERLAY_CSS = `
 :host { all: initial; display: inline-block; vertical-align: middle; margin: 2px 4px;
-  font: 13px/1.35 system-ui, -apple-system, "Segoe UI", Roboto, "Helvetica Neue", Arial, sans-serif;
-  --fg: #1f2328; --muted: #57606a; --bg: #ffffff; --border: #c8d1da; --accent: #0b6b5e; --accent-fg: #ffffff;
-  --soft: #e3f2ef; --danger: #b42318; --shadow: 0 6px 24px rgba(15, 23, 42, .18); color: var(--fg); color-scheme: light; }
+  --font: system-ui, -apple-system, "Segoe UI", Roboto, "Helvetica Neue", Arial, sans-serif; --size: 13px; --line: 1.35;
+  --btn-h: 28px; --btn-pad: 3px 10px; --btn-radius: 999px; --btn-weight: 500; --box-radius: 10px; --pop-radius: 10px; --chip-radius: 999px;
+  --fg: #1f2328; --muted: #57606a; --bg: #ffffff; --btn-bg: var(--bg); --border: #c8d1da; --accent: #0b6b5e; --accent-fg: #ffffff;
+  --soft: #e3f2ef; --danger: #b42318; --shadow: 0 6px 24px rgba(15, 23, 42, .18);
+  font: var(--size)/var(--line) var(--font); color: var(--fg); color-scheme: light; }
 :host([data-theme="dark"]) { --fg: #e6edf3; --muted: #9da7b3; --bg: #161b22; --border: #3d444d; --accent: #4fd1bd;
-  --accent-fg: #062621; --soft: #0f2f2a; --danger: #ff8a80; --shadow: 0 6px 24px rgba(0, 0, 0, .55); color-scheme: dark; }
+  --accent-fg: #062621; --soft: #0f2f2a; --danger: #ff8a80; --shadow: 0 6px 24px rgba(0, 0, 0, .55); --btn-bg: var(--bg); color-scheme: dark; }
 :host([data-tend-kind="thread"]) { display: block; margin: 8px 0; }
 
 *, *::before, *::after { box-sizing: border-box; }
@@ -17,9 +21,9 @@ export const OVERLAY_CSS = `
 /* Positioned only while its popover is open: a positioned box per post would give the page
    a thousand paint layers to walk every frame. */
 .tend-wrap.is-open { position: relative; }
-.tend-btn { all: unset; box-sizing: border-box; display: inline-flex; align-items: center; gap: 5px; min-height: 28px;
-  padding: 3px 10px; border: 1px solid var(--border); border-radius: 999px; background: var(--bg); color: var(--fg);
-  font: inherit; font-weight: 500; cursor: pointer; white-space: nowrap; }
+.tend-btn { all: unset; box-sizing: border-box; display: inline-flex; align-items: center; gap: 5px; min-height: var(--btn-h);
+  padding: var(--btn-pad); border: 1px solid var(--border); border-radius: var(--btn-radius); background: var(--btn-bg); color: var(--fg);
+  font: inherit; font-weight: var(--btn-weight); cursor: pointer; white-space: nowrap; }
 .tend-btn:hover:not(:disabled) { border-color: var(--accent); }
 .tend-btn:focus-visible, .tend-close:focus-visible, textarea:focus-visible { outline: 2px solid var(--accent); outline-offset: 2px; }
 .tend-btn:disabled { opacity: .55; cursor: default; }
@@ -30,7 +34,7 @@ export const OVERLAY_CSS = `
 .tend-count { min-width: 18px; padding: 0 5px; border-radius: 9px; background: var(--accent); color: var(--accent-fg);
   font-size: 12px; font-weight: 600; text-align: center; }
 .tend-pop { position: absolute; z-index: 2147483600; top: calc(100% + 6px); left: 0; width: 300px; max-width: 90vw;
-  padding: 12px 14px; border: 1px solid var(--border); border-radius: 10px; background: var(--bg); color: var(--fg);
+  padding: 12px 14px; border: 1px solid var(--border); border-radius: var(--pop-radius); background: var(--bg); color: var(--fg);
   box-shadow: var(--shadow); text-align: left; white-space: normal; }
 .tend-pop-title { margin: 0 24px 6px 0; font-weight: 600; }
 .tend-list { margin: 0 0 10px; padding: 0; list-style: none; max-height: 180px; overflow: auto; }
@@ -39,7 +43,7 @@ export const OVERLAY_CSS = `
 .tend-note { display: block; margin-top: 2px; color: var(--muted); font-style: italic; }
 .tend-form { display: flex; flex-direction: column; gap: 6px; }
 .tend-form label { font-weight: 500; }
-textarea { width: 100%; min-height: 52px; padding: 6px 8px; border: 1px solid var(--border); border-radius: 6px; resize: vertical;
+textarea { width: 100%; min-height: 52px; padding: 6px 8px; border: 1px solid var(--border); border-radius: min(6px, var(--box-radius)); resize: vertical;
   background: var(--bg); color: var(--fg); font: inherit; }
 .tend-row { display: flex; align-items: center; justify-content: space-between; gap: 8px; flex-wrap: wrap; }
 .tend-muted { color: var(--muted); font-size: 12px; }
@@ -47,13 +51,13 @@ textarea { width: 100%; min-height: 52px; padding: 6px 8px; border: 1px solid va
 .tend-close { all: unset; position: absolute; top: 6px; right: 8px; width: 24px; height: 24px; border-radius: 6px;
   text-align: center; line-height: 24px; font-size: 18px; color: var(--muted); cursor: pointer; }
 /* The bar is as tall as its buttons in every state, so a claim arriving live never moves the posts below. */
-.tend-claim { display: inline-flex; max-width: 100%; min-height: 46px; align-items: center; flex-wrap: wrap; gap: 8px; padding: 8px 10px; border: 1px solid var(--border);
-  border-radius: 10px; background: var(--bg); color: var(--fg); }
+.tend-claim { display: inline-flex; max-width: 100%; min-height: calc(var(--btn-h) + 18px); align-items: center; flex-wrap: wrap; gap: 8px; padding: 8px 10px; border: 1px solid var(--border);
+  border-radius: var(--box-radius); background: var(--bg); color: var(--fg); }
 .tend-brand { font-weight: 700; color: var(--accent); letter-spacing: .02em; }
 .tend-status { font-weight: 500; }
 .tend-status.is-mine { color: var(--fg); }
 .tend-status.is-done { color: var(--accent); }
-.tend-chip { display: inline-block; padding: 1px 8px; border-radius: 999px; border: 1px solid var(--border); font-size: 12px;
+.tend-chip { display: inline-block; padding: 1px 8px; border-radius: var(--chip-radius); border: 1px solid var(--border); font-size: min(12px, var(--size));
   font-weight: 500; white-space: nowrap; background: var(--bg); color: var(--muted); }
 .tend-chip.is-claimed { border-color: var(--accent); color: var(--fg); background: var(--soft); }
 .tend-chip.is-resolved, .tend-chip.is-answered { color: var(--accent); border-color: var(--accent); }

@@ -34,7 +34,8 @@ interface PageContext {
 
 /**
  * Starts Tend on this page with the built-in adapters this content script carries (each
- * platform's script carries its own; the general one carries Discourse). Injected again into a tab that already runs it (install, update,
+ * platform's script carries its own; the general one carries Discourse) and its platform's
+ * look (`components/overlays/looks.ts`). Injected again into a tab that already runs it (install, update,
  * enabling a site), the newer copy takes over: WXT invalidates the older one's context, which
  * aborts it and removes its overlays, and the engine removes any it missed.
  *
@@ -42,7 +43,7 @@ interface PageContext {
  * forum (this browser's own, else the team's) does, and when that description changes the
  * page is read again with the new one, without a reload.
  */
-export function runTend(ctx: ContentScriptContext, builtIn: readonly SiteAdapter[]): void {
+export function runTend(ctx: ContentScriptContext, builtIn: readonly SiteAdapter[], look = ''): void {
   let site: string;
   try {
     site = canonicalSite(new URL(location.href));
@@ -93,19 +94,20 @@ export function runTend(ctx: ContentScriptContext, builtIn: readonly SiteAdapter
       onState = null;
       port?.watch({ posts: [], threads: [] });
     });
-    runWith(adapter, site, state, sub(), run.signal);
+    runWith(adapter, site, state, sub(), run.signal, look);
   };
   signal.addEventListener('abort', () => running?.abort());
   void start();
 }
 
 /** Runs the overlays with one adapter until `signal` aborts. */
-function runWith(adapter: SiteAdapter, site: string, state: OverlayState, sub: Subscription, signal: AbortSignal): void {
+function runWith(adapter: SiteAdapter, site: string, state: OverlayState, sub: Subscription, signal: AbortSignal, look: string): void {
   const t = browserT;
   const guard = createGuard({ confirm: (what) => window.confirm(t('ov_confirm', what)) });
   const page: PageContext = { site, state, guard };
 
-  const sheet = makeSheet();
+  const css = OVERLAY_CSS + look;
+  const sheet = makeSheet(css);
   let theme = pageTheme(document);
   let themeUrl = location.href;
   let watched = '';
@@ -144,7 +146,7 @@ function runWith(adapter: SiteAdapter, site: string, state: OverlayState, sub: S
       host.dataset.theme = theme;
       // The overlay takes the look of the site it sits on (sizes, radius, font; styles.ts).
       host.dataset.platform = adapter.platform;
-      adoptStyles(root, sheet);
+      adoptStyles(root, sheet, css);
     },
     mount: (target, root) => {
       const mountPoint = document.createElement('span');
@@ -199,10 +201,10 @@ function browserInstance(): string {
   return (instanceId ??= Math.random().toString(36).slice(2));
 }
 
-function makeSheet(): CSSStyleSheet | null {
+function makeSheet(css: string): CSSStyleSheet | null {
   try {
     const sheet = new CSSStyleSheet();
-    sheet.replaceSync(OVERLAY_CSS);
+    sheet.replaceSync(css);
     return sheet;
   } catch {
     return null;
@@ -210,7 +212,7 @@ function makeSheet(): CSSStyleSheet | null {
 }
 
 /** One shared constructed sheet where the browser allows it from a content script; a style element otherwise. */
-function adoptStyles(root: ShadowRoot, sheet: CSSStyleSheet | null): void {
+function adoptStyles(root: ShadowRoot, sheet: CSSStyleSheet | null, css: string): void {
   if (sheet) {
     try {
       root.adoptedStyleSheets = [sheet];
@@ -220,7 +222,7 @@ function adoptStyles(root: ShadowRoot, sheet: CSSStyleSheet | null): void {
     }
   }
   const style = document.createElement('style');
-  style.textContent = OVERLAY_CSS;
+  style.textContent = css;
   root.append(style);
 }
 

@@ -19,7 +19,7 @@
  * `discussion-<id>` (a discussion's question) and `discussioncomment-<id>` (answers and replies).
  */
 import type { SiteDescription } from '../domain/site-description';
-import { describedAdapter, type AdapterHooks } from './described';
+import { describedAdapter, type AdapterHooks, type DescribedAdapter } from './described';
 import { GH } from './github-selectors';
 import { MAX_URL, cleanText, decimalId } from './page-text';
 import type { PostInfo, ThreadInfo } from './types';
@@ -213,6 +213,16 @@ function canonicalCase(c: Conversation, doc: Document, url: URL): Conversation {
   return c;
 }
 
-/** The GitHub adapter: github.com only. Never throws. */
 // Bounded by the number of items read; its own selectors need no time limit.
-export const github = describedAdapter(GITHUB_DESCRIPTION, { platform: 'github', maxItems: MAX_ITEMS, budgetMs: 10_000, hooks });
+const described = describedAdapter(GITHUB_DESCRIPTION, { platform: 'github', anyOrigin: true, maxItems: MAX_ITEMS, budgetMs: 10_000, hooks });
+
+/** Whether a page is on github.com (by host: the port of a local test server does not matter). */
+const onGitHub = (url: URL) => url.protocol === 'https:' && url.hostname.toLowerCase() === 'github.com';
+
+/** The GitHub adapter: github.com only. Never throws. */
+export const github: DescribedAdapter = {
+  ...described,
+  detect: (doc, url) => onGitHub(url) && described.detect(doc, url),
+  read: (doc, url) => (onGitHub(url) ? described.read(doc, url) : null),
+  readDescribed: (doc, url) => (onGitHub(url) ? described.readDescribed(doc, url) : null),
+};
