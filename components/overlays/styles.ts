@@ -9,7 +9,7 @@ export const OVERLAY_CSS = `
 :host { all: initial; display: inline-block; vertical-align: middle; margin: 2px 4px;
   --font: system-ui, -apple-system, "Segoe UI", Roboto, "Helvetica Neue", Arial, sans-serif; --size: 13px; --line: 1.35;
   --btn-h: 28px; --btn-pad: 3px 10px; --btn-radius: 999px; --btn-weight: 500; --box-radius: 10px; --pop-radius: 10px; --chip-radius: 999px;
-  --fg: #1f2328; --muted: #57606a; --bg: #ffffff; --btn-bg: var(--bg); --border: #c8d1da; --accent: #0b6b5e; --accent-fg: #ffffff;
+  --fg: #1f2328; --muted: #57606a; --bg: #ffffff; --btn-bg: var(--bg); --border: #c8d1da; --accent: #0b6b5e; --accent-fg: #ffffff; --accent-text: var(--accent);
   --soft: #e3f2ef; --danger: #b42318; --shadow: 0 6px 24px rgba(15, 23, 42, .18);
   font: var(--size)/var(--line) var(--font); color: var(--fg); color-scheme: light; }
 :host([data-theme="dark"]) { --fg: #e6edf3; --muted: #9da7b3; --bg: #161b22; --border: #3d444d; --accent: #4fd1bd;
@@ -29,7 +29,7 @@ export const OVERLAY_CSS = `
 .tend-btn:disabled { opacity: .55; cursor: default; }
 .tend-btn.is-on { background: var(--soft); border-color: var(--accent); color: var(--fg); }
 .tend-btn.is-primary { background: var(--accent); border-color: var(--accent); color: var(--accent-fg); }
-.tend-icon { font-size: 14px; color: var(--accent); }
+.tend-icon { font-size: 14px; color: var(--accent-text); }
 .tend-btn.is-primary .tend-icon { color: inherit; }
 .tend-count { min-width: 18px; padding: 0 5px; border-radius: 9px; background: var(--accent); color: var(--accent-fg);
   font-size: 12px; font-weight: 600; text-align: center; }
@@ -53,13 +53,13 @@ textarea { width: 100%; min-height: 52px; padding: 6px 8px; border: 1px solid va
 /* The bar is as tall as its buttons in every state, so a claim arriving live never moves the posts below. */
 .tend-claim { display: inline-flex; max-width: 100%; min-height: calc(var(--btn-h) + 18px); align-items: center; flex-wrap: wrap; gap: 8px; padding: 8px 10px; border: 1px solid var(--border);
   border-radius: var(--box-radius); background: var(--bg); color: var(--fg); }
-.tend-brand { font-weight: 700; color: var(--accent); letter-spacing: .02em; }
+.tend-brand { font-weight: 700; color: var(--accent-text); letter-spacing: .02em; }
 .tend-status { font-weight: 500; }
 .tend-status.is-mine { color: var(--fg); }
-.tend-status.is-done { color: var(--accent); }
+.tend-status.is-done { color: var(--accent-text); }
 .tend-chip { display: inline-block; padding: 1px 8px; border-radius: var(--chip-radius); border: 1px solid var(--border); font-size: min(12px, var(--size));
   font-weight: 500; white-space: nowrap; background: var(--bg); color: var(--muted); }
 .tend-chip.is-claimed { border-color: var(--accent); color: var(--fg); background: var(--soft); }
-.tend-chip.is-resolved, .tend-chip.is-answered { color: var(--accent); border-color: var(--accent); }
+.tend-chip.is-resolved, .tend-chip.is-answered { color: var(--accent-text); border-color: var(--accent); }
 @media (prefers-reduced-motion: no-preference) { .tend-btn { transition: border-color .15s, background .15s; } }
 `;
