@@ -32,6 +32,9 @@ export interface EndorseControlProps {
 export function EndorseControl(props: EndorseControlProps) {
   const t = useT();
   const [open, setOpen] = useState(false);
+  // Opens towards the page's middle: a button at the right edge (GitHub's and Stack Exchange's
+  // post actions) gets its panel aligned to its right, so it is never cut off.
+  const [alignEnd, setAlignEnd] = useState(false);
   const [note, setNote] = useState('');
   const popId = useId();
   const noteId = useId();
@@ -75,7 +78,10 @@ export function EndorseControl(props: EndorseControlProps) {
         aria-controls={popId}
         aria-pressed={Boolean(mine)}
         title={label}
-        onClick={() => setOpen(!open)}
+        onClick={() => {
+          if (!open) setAlignEnd(opensPastRightEdge(buttonRef.current));
+          setOpen(!open);
+        }}
       >
         <span aria-hidden="true" class="tend-icon">{mine || (own && count > 0) ? '♥' : '♡'}</span>
         <span>{own ? (count > 0 ? t('ov_thankedBy') : t('ov_noThanksYet')) : t('ov_thisHelped')}</span>
@@ -88,7 +94,7 @@ export function EndorseControl(props: EndorseControlProps) {
       {open && (
         <div
           id={popId}
-          class="tend-pop"
+          class={alignEnd ? 'tend-pop is-end' : 'tend-pop'}
           role="dialog"
           tabIndex={-1}
           aria-label={own ? t('ov_whoThankedYou') : t('ov_whoHelped')}
@@ -161,4 +167,15 @@ export function EndorseControl(props: EndorseControlProps) {
       )}
     </span>
   );
+}
+
+/** Width the panel takes (`.tend-pop` in styles.ts) and the margin it keeps from the window's edge. */
+const POP_ROOM = 300 + 12;
+
+/** Whether a panel opened at the button's left edge would run past the window's right edge (read once, on a click). */
+function opensPastRightEdge(button: HTMLElement | null): boolean {
+  if (!button) return false;
+  const rect = button.getBoundingClientRect();
+  const width = button.ownerDocument.documentElement.clientWidth || window.innerWidth;
+  return rect.left + POP_ROOM > width && rect.right >= POP_ROOM;
 }

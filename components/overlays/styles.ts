@@ -36,6 +36,7 @@ export const OVERLAY_CSS = `
 .tend-pop { position: absolute; z-index: 2147483600; top: calc(100% + 6px); left: 0; width: 300px; max-width: 90vw;
   padding: 12px 14px; border: 1px solid var(--border); border-radius: var(--pop-radius); background: var(--bg); color: var(--fg);
   box-shadow: var(--shadow); text-align: left; white-space: normal; }
+.tend-pop.is-end { left: auto; right: 0; }
 .tend-pop-title { margin: 0 24px 6px 0; font-weight: 600; }
 .tend-list { margin: 0 0 10px; padding: 0; list-style: none; max-height: 180px; overflow: auto; }
 .tend-list li { padding: 4px 0; border-bottom: 1px solid var(--border); overflow-wrap: anywhere; }

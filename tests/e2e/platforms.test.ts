@@ -118,6 +118,9 @@ describe.skipIf(!e2e.chromium)('Tend on GitHub, Stack Exchange and Reddit', () =
   /** Thanks a post with a note, checks the count and the note, and closes the panel. */
   const thank = async (page: Page, overlay: Locator, note: string, shot: string) => {
     await endorseButton(overlay).click();
+    // The panel opens towards the page's middle: never past the window's right edge.
+    const box = (await overlay.getByRole('dialog').boundingBox())!;
+    expect(box.x + box.width).toBeLessThanOrEqual(page.viewportSize()!.width);
     await overlay.getByLabel(/Why did it help/).fill(note);
     await screenshot(page, shot, { fullPage: false });
     await overlay.getByRole('button', { name: 'Send thanks' }).click();
