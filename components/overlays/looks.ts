@@ -26,10 +26,10 @@ export const STACKEXCHANGE_LOOK = `
   --accent: #0a6ad4; --accent-fg: #ffffff; --accent-text: #4ca3ff; --soft: #2c3c4d; --danger: #ff8187; --shadow: 0 2px 8px rgba(0, 0, 0, .5); }
 `;
 
-/** Reddit: pill buttons 32px high without borders, 12px semi-bold text, Reddit's neutral greys and blue, light and dark. */
+/** Reddit: pill buttons without borders, 24px high so a comment's header line keeps its height, 12px semi-bold text, Reddit's neutral greys and blue, light and dark. */
 export const REDDIT_LOOK = `
 :host([data-platform="reddit"]) { --font: -apple-system, BlinkMacSystemFont, "Segoe UI", Roboto, Helvetica, Arial, sans-serif;
-  --size: 12px; --line: 16px; --btn-h: 32px; --btn-pad: 0 12px; --btn-radius: 999px; --btn-weight: 600; --box-radius: 16px; --pop-radius: 16px; --chip-radius: 999px;
+  --size: 12px; --line: 16px; --btn-h: 24px; --btn-pad: 0 10px; --btn-radius: 999px; --btn-weight: 600; --box-radius: 16px; --pop-radius: 16px; --chip-radius: 999px;
   --fg: #0f1a1c; --muted: #5c6c74; --bg: #ffffff; --btn-bg: #e5ebee; --border: #e5ebee; --accent: #0a449b; --accent-fg: #ffffff; --accent-text: #0a449b; --soft: #d7e4f8;
   --danger: #d93900; --shadow: 0 4px 16px rgba(0, 0, 0, .16); }
 :host([data-platform="reddit"][data-theme="dark"]) { --fg: #eef1f3; --muted: #a7b8c1; --bg: #181c1f; --btn-bg: #2a3236; --border: #2a3236;

@@ -257,7 +257,7 @@ describe.skipIf(!e2e.chromium)('Tend on GitHub, Stack Exchange and Reddit', () =
       for (const overlay of await overlays(page, 'post').all()) expect(await overlay.locator('button[aria-expanded]').isVisible()).toBe(true);
       await expect.poll(() => overlays(page, 'thread').isVisible()).toBe(true);
       const look = await endorseButton(overlays(page, 'post').first()).evaluate((b) => ({ h: b.getBoundingClientRect().height, r: getComputedStyle(b).borderTopLeftRadius }));
-      expect(look).toEqual({ h: 32, r: '999px' });
+      expect(look).toEqual({ h: 24, r: '999px' });
       await thank(page, page.locator('shreddit-comment[thingid="t1_ka01aab"] > [slot="commentMeta"] tend-overlay'), 'The nested reply had the missing step', 'reddit-endorse');
       await claim(page);
       await screenshot(page, 'reddit-thread-light', { fullPage: true });
