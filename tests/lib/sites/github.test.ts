@@ -64,6 +64,15 @@ describe('GitHub keys', () => {
     expect(read('discussions.html').threads.map((t) => t.answered)).toEqual([true, false]);
   });
 
+  it("reads the React view's state from its label's words when the label carries no icon (logged out)", () => {
+    const url = 'https://github.com/tend-demo/widgets/issues/62';
+    const page = (state: 'open' | 'closed') =>
+      githubIssueReact({ owner: 'tend-demo', repo: 'widgets', number: 62, title: 't', author: 'a', state, id: 3, comments: [] }).replace(/<svg class="octicon octicon-issue-(opened|closed)"[^>]*><\/svg>/, '');
+    expect(page('closed')).not.toContain('octicon-issue-closed');
+    expect(readPage(parsePage(page('closed'), url), new URL(url))!.threads[0]!.answered).toBe(true);
+    expect(readPage(parsePage(page('open'), url), new URL(url))!.threads[0]!.answered).toBe(false);
+  });
+
   it('reads the signed-in login, and none when logged out', () => {
     expect(read('issue-react.html').viewer).toBe('brook');
     const out = githubIssueReact({ owner: 'o', repo: 'r', number: 1, title: 't', author: 'a', state: 'open', id: 9, comments: [] });
