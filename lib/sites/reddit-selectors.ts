@@ -14,9 +14,10 @@ const RD_SUBREDDIT = 'https://www.reddit.com/r/programming/';
 const OLD_THREAD = 'https://old.reddit.com/r/programming/comments/1nq6g8p/postgresql_18_released/';
 const OLD_SUBREDDIT = 'https://old.reddit.com/r/programming/';
 const NEW_2022_THREAD = 'https://www.reddit.com/r/AskReddit/comments/axtih6/what_is_the_most_worth_it_item_you_have_ever/';
+const NEW_2022_SUBREDDIT = 'https://new.reddit.com/r/AskReddit/';
 
 /** Public pages to re-check the selectors on (see each entry). */
-export const REDDIT_EXAMPLE_URLS = [RD_THREAD, RD_SUBREDDIT, OLD_THREAD, OLD_SUBREDDIT, NEW_2022_THREAD] as const;
+export const REDDIT_EXAMPLE_URLS = [RD_THREAD, RD_SUBREDDIT, OLD_THREAD, OLD_SUBREDDIT, NEW_2022_THREAD, NEW_2022_SUBREDDIT] as const;
 
 /** The Reddit selectors, by what they find. */
 export const RD = {
@@ -27,6 +28,8 @@ export const RD = {
   threadTitle: ['body.comments-page .thing.link a.title', '[data-testid="post-container"] h1'],
   /** Comment count of a thread page's post (`totalcomments`). thread-shreddit.html, real/shreddit-thread-r-programming-1nq6g8p-2025-10, real/shreddit-thread-BoomersBeingFools-1cq6hci; RD_THREAD. */
   commentTree: 'shreddit-comment-tree[totalcomments]',
+  /** The redesign's comment-count link of a post ("25.4k comments"), on its thread page and in listings. thread-2022.html, listing-2022.html, real/new-reddit-2022-askreddit-axtih6; NEW_2022_THREAD, NEW_2022_SUBREDDIT. */
+  commentsLink: 'a[data-click-id="comments"]',
   /** Where the claim bar goes: above the comments. thread-shreddit.html, thread-old.html, thread-2022.html, real/shreddit-thread-r-programming-1nq6g8p-2025-10; RD_THREAD, OLD_THREAD, NEW_2022_THREAD. */
   commentsStart: ['comment-body-header', 'shreddit-comment-tree', '.commentarea', '[id^="t1_"]'],
   /** What holds the post and its comments (the claim bar's element). thread-shreddit.html, thread-old.html, thread-2022.html, real/shreddit-thread-r-programming-1nq6g8p-2025-10, real/new-reddit-2022-askreddit-axtih6; RD_THREAD, OLD_THREAD, NEW_2022_THREAD. */
@@ -53,14 +56,14 @@ export const RD = {
   embeddedData: 'script#data',
 
   // ── Subreddit listings ────────────────────────────────────────────────────────────────
-  /** A post in a listing (ads are other elements, or marked promoted). listing-shreddit.html, listing-old.html, real/shreddit-subreddit-listing-r-programming-2025-10; RD_SUBREDDIT, OLD_SUBREDDIT. */
-  row: ['shreddit-post:not([view-context="CommentsPage"])', 'body.listing-page #siteTable .thing.link[data-fullname^="t3_"]'],
+  /** A post in a listing (ads are other elements, or marked promoted); the redesign's post cards (on its thread page the one card is the thread itself). listing-shreddit.html, listing-old.html, listing-2022.html, real/shreddit-subreddit-listing-r-programming-2025-10; RD_SUBREDDIT, OLD_SUBREDDIT, NEW_2022_SUBREDDIT. */
+  row: ['shreddit-post:not([view-context="CommentsPage"])', 'body.listing-page #siteTable .thing.link[data-fullname^="t3_"]', '[data-testid="post-container"][id^="t3_"]'],
   /** Promoted posts in old Reddit's listings. listing-old.html; OLD_SUBREDDIT. */
   promoted: '.promoted',
-  /** A row's title link. listing-shreddit.html, listing-old.html, real/shreddit-subreddit-listing-r-programming-2025-10; RD_SUBREDDIT, OLD_SUBREDDIT. */
-  rowTitle: ['a[slot="title"]', 'a.title'],
-  /** Where a row's chip goes: its credit line (shreddit), its tagline (old Reddit). listing-shreddit.html, listing-old.html, real/shreddit-subreddit-listing-r-programming-2025-10; RD_SUBREDDIT, OLD_SUBREDDIT. */
-  rowHeader: ['[slot="credit-bar"]', '.tagline'],
+  /** A row's title: shreddit's and old Reddit's title links, the redesign card's heading (its address is the comments link's). listing-shreddit.html, listing-old.html, listing-2022.html, real/shreddit-subreddit-listing-r-programming-2025-10; RD_SUBREDDIT, OLD_SUBREDDIT, NEW_2022_SUBREDDIT. */
+  rowTitle: ['a[slot="title"]', 'a.title', 'h3'],
+  /** Where a row's chip goes: its credit line (shreddit), its tagline (old Reddit), the redesign card's action row. listing-shreddit.html, listing-old.html, listing-2022.html, real/shreddit-subreddit-listing-r-programming-2025-10; RD_SUBREDDIT, OLD_SUBREDDIT, NEW_2022_SUBREDDIT. */
+  rowHeader: ['[slot="credit-bar"]', '.tagline', '[id$="-share-menu"]'],
 
   // ── Viewer ────────────────────────────────────────────────────────────────────────────
   /** The signed-in user in the embedded chat app's inert template (shreddit). thread-shreddit.html, real/shreddit-thread-r-programming-1nq6g8p-2025-10; RD_THREAD (logged in). */

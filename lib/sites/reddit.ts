@@ -115,6 +115,7 @@ export const REDDIT_DESCRIPTION: SiteDescription = {
       { selector: RD.commentTree, attr: 'totalcomments' },
       { selector: RD.threadPost[0], attr: 'comment-count' },
       { selector: RD.threadPost[1], attr: 'data-comments-count' },
+      { selector: RD.commentsLink },
     ],
     created: { selector: RD.threadPost[0], attr: 'created-timestamp' },
     category: [{ selector: RD.threadPost[0], attr: 'subreddit-prefixed-name' }, { selector: RD.threadPost[1], attr: 'data-subreddit-prefixed' }],
@@ -149,7 +150,7 @@ export const REDDIT_DESCRIPTION: SiteDescription = {
       { attr: 'data-fullname', pattern: POST_FULLNAME },
     ],
     title: { selector: [...RD.rowTitle] },
-    replies: [{ attr: 'comment-count' }, { attr: 'data-comments-count' }],
+    replies: [{ attr: 'comment-count' }, { attr: 'data-comments-count' }, { selector: RD.commentsLink }],
     author: [{ attr: 'author' }, { attr: 'data-author' }],
     category: [{ attr: 'subreddit-prefixed-name' }, { attr: 'data-subreddit-prefixed' }],
     anchor: { selector: [...RD.rowHeader], placement: 'append' },
@@ -232,10 +233,15 @@ const hooks: AdapterHooks<RedditContext> = {
     return out;
   },
 
-  row(info, row, _ctx, pass) {
-    const shown = parseThreadPath(permalinkOf(row) ?? firstMatch(row, RD.rowTitle)?.getAttribute('href'), pass.url);
+  row(info, row, ctx, pass) {
+    const shown = parseThreadPath(permalinkOf(row) ?? firstMatch(row, RD.rowTitle)?.getAttribute('href') ?? row.querySelector(RD.commentsLink)?.getAttribute('href'), pass.url);
     if (!shown || `t3_${shown.id}` !== info.threadId) return null;
     const out: ThreadInfo = { ...info, url: threadUrl(shown) };
+    if (!out.author) {
+      const author = ctx.embeddedAuthor(info.threadId);
+      if (author) out.author = author;
+    }
+    if (!out.category && shown.sub?.startsWith('r/')) out.category = shown.sub;
     if (out.author && !redditHandle(out.author)) delete out.author;
     if (out.category && !/^(r|u)\/[A-Za-z0-9_]{2,30}$/.test(out.category)) delete out.category;
     return out;

@@ -270,7 +270,8 @@ describe('real Reddit pages', () => {
   it('the 2019-2022 redesign (r/AskReddit, 2022): ten comments; deleted ones and the post, whose author neither the markup nor embedded data gives, get no author', () => {
     const url = 'https://www.reddit.com/r/AskReddit/comments/axtih6/what_is_the_most_worth_it_item_you_have_ever/';
     const read = readPage(parsePage(real('reddit/new-reddit-2022-askreddit-axtih6.html'), url), new URL(url))!;
-    expect(read.threads).toEqual([{ threadId: 't3_axtih6', title: 'What is the most "worth it" item you have ever purchased?', url }]);
+    // "25.4k comments": an abbreviated count, read as about that many.
+    expect(read.threads).toEqual([{ threadId: 't3_axtih6', title: 'What is the most "worth it" item you have ever purchased?', url, replies: 25_400 }]);
     expect(read.posts.map((p) => [p.postId, p.author])).toEqual([
       ['t1_ehwfe48', 'TheEngLife'],
       ['t1_ehwfku3', 'ToaMexx'],

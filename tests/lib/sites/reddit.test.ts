@@ -89,8 +89,8 @@ describe('Reddit authors and viewers', () => {
 });
 
 describe('Reddit listings and pages in between', () => {
-  it('listings: every post a row, ads left out, on both front-ends', () => {
-    for (const name of ['listing-shreddit.html', 'listing-old.html']) {
+  it('listings: every post a row, ads left out, on all three front-ends', () => {
+    for (const name of ['listing-shreddit.html', 'listing-old.html', 'listing-2022.html']) {
       const r = read(name);
       expect(r.threads.map((t) => [t.threadId, t.replies, t.author]), name).toEqual([
         ['t3_1abc2de', 6, 'quill_ada'],
