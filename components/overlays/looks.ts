@@ -35,3 +35,10 @@ export const REDDIT_LOOK = `
 :host([data-platform="reddit"][data-theme="dark"]) { --fg: #eef1f3; --muted: #a7b8c1; --bg: #181c1f; --btn-bg: #2a3236; --border: #2a3236;
   --accent: #648efc; --accent-fg: #0e1113; --accent-text: #648efc; --soft: #1f2c44; --danger: #ff6b3d; --shadow: 0 4px 16px rgba(0, 0, 0, .6); }
 `;
+
+/** Old Reddit: small verdana text and square little buttons, as its taglines and link buttons are. */
+export const OLD_REDDIT_LOOK = `
+:host([data-platform="reddit"][data-host="old.reddit.com"]) { --font: verdana, arial, helvetica, sans-serif; --size: 10px; --line: 14px;
+  --btn-h: 18px; --btn-pad: 0 6px; --btn-radius: 3px; --btn-weight: 700; --box-radius: 4px; --pop-radius: 4px; --chip-radius: 3px;
+  --fg: #222222; --muted: #6b6b6b; --bg: #ffffff; --btn-bg: #f5f5f5; --border: #c5c1ad; --accent: #336699; --accent-fg: #ffffff; --accent-text: #336699; --soft: #eff7ff; }
+`;

@@ -144,8 +144,10 @@ function runWith(adapter: SiteAdapter, site: string, state: OverlayState, sub: S
       firstRead = false;
     },    prepare: (_target, root, host) => {
       host.dataset.theme = theme;
-      // The overlay takes the look of the site it sits on (sizes, radius, font; styles.ts).
+      // The overlay takes the look of the site it sits on (sizes, radius, font; looks.ts), which
+      // may differ between a platform's front-ends (old Reddit is not today's).
       host.dataset.platform = adapter.platform;
+      host.dataset.host = location.hostname;
       adoptStyles(root, sheet, css);
     },
     mount: (target, root) => {

@@ -269,6 +269,9 @@ describe.skipIf(!e2e.chromium)('Tend on GitHub, Stack Exchange and Reddit', () =
       await expect.poll(() => overlays(page, 'post').count()).toBe(5);
       await expect.poll(() => shadowText(overlays(page, 'thread'))).toMatch(/You're on it/);
       await expect.poll(() => endorseButton(page.locator('#thing_t1_ka01aab > .entry tend-overlay')).textContent()).toMatch(/1/);
+      // Old Reddit's own small look, not today's.
+      const look = await endorseButton(page.locator('#thing_t1_ka01aab > .entry tend-overlay')).evaluate((b) => ({ h: b.getBoundingClientRect().height, f: getComputedStyle(b).fontSize }));
+      expect(look).toEqual({ h: 18, f: '10px' });
       await screenshot(page, 'reddit-old-thread');
       await page.close();
     });
