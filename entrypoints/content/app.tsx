@@ -5,7 +5,6 @@
  */
 import { render } from 'preact';
 import { useEffect, useState } from 'preact/hooks';
-import type { ContentScriptContext } from 'wxt/utils/content-script-context';
 import { ClaimControl } from '../../components/overlays/ClaimControl';
 import { EndorseControl } from '../../components/overlays/EndorseControl';
 import { StateChip } from '../../components/overlays/StateChip';
@@ -33,26 +32,23 @@ interface PageContext {
 }
 
 /**
- * Starts Tend on this page with the built-in adapters this content script carries (each
- * platform's script carries its own; the general one carries Discourse) and its platform's
- * look (`components/overlays/looks.ts`). Injected again into a tab that already runs it (install, update,
- * enabling a site), the newer copy takes over: WXT invalidates the older one's context, which
- * aborts it and removes its overlays, and the engine removes any it missed.
+ * Starts Tend on this page until `signal` aborts, with the built-in adapters this content script
+ * carries (each platform's script carries its own; the general one carries Discourse) and its
+ * platform's look (`components/overlays/looks.ts`). Injected again into a tab that already runs
+ * it (install, update, enabling a site), the newer copy takes over (see `claimPage`), and the
+ * engine removes any overlays an older copy left.
  *
  * A built-in adapter reads the page when one recognises it; otherwise the description of this
  * forum (this browser's own, else the team's) does, and when that description changes the
  * page is read again with the new one, without a reload.
  */
-export function runTend(ctx: ContentScriptContext, builtIn: readonly SiteAdapter[], look = ''): void {
+export function runTend(signal: AbortSignal, builtIn: readonly SiteAdapter[], look = ''): void {
   let site: string;
   try {
     site = canonicalSite(new URL(location.href));
   } catch {
     return;
   }
-  const controller = new AbortController();
-  ctx.onInvalidated(() => controller.abort());
-  const { signal } = controller;
 
   // One subscription for the page, opened once it is needed: state for the overlays, and word
   // when how to read this site changes (on a forum the person enabled, even before anything

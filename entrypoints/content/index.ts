@@ -5,14 +5,16 @@
  * that origin). GitHub, Stack Exchange and Reddit have scripts of their own, so each page loads
  * only the adapter it needs.
  */
+import { browser } from 'wxt/browser';
 import { PLATFORM_HOST_PATTERNS } from '../../lib/domain/hosts';
+import { claimPage } from '../../lib/overlay/lifetime';
 import { discourse } from '../../lib/sites/discourse';
 import { runTend } from './app';
 
 export default defineContentScript({
   matches: [...PLATFORM_HOST_PATTERNS.discourse],
   runAt: 'document_idle',
-  main(ctx) {
-    runTend(ctx, [discourse]);
+  main() {
+    runTend(claimPage(() => browser.runtime?.id !== undefined), [discourse]);
   },
 });

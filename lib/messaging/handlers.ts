@@ -22,6 +22,7 @@ import type { Changes, TendStore } from '../store';
 import type { SiteAccess } from '../permissions/site-access';
 import type { AnyRequest, EditorCommand, EditorReport, PortPush, PostState, SiteEntry, StateSnapshot, SyncJoined, SyncStatusView, ThreadStateView } from './protocol';
 import type { Caller, Handle } from './router';
+import { ObservationLimiter } from './observe-limits';
 
 /** How long the team server's refusal of my action stays shown on the post or thread. */
 export const REFUSAL_SHOWN_MS = 10 * 60_000;
@@ -132,6 +133,8 @@ export function createHandler(deps: HandlerDeps): Handle {
   };
   const stateOf = (posts: PostRef[], threads: ThreadRef[]) => snapshot(store, posts, threads, now());
 
+  /** What pages may make Tend record (see observe-limits.ts). */
+  const limiter = new ObservationLimiter();
   /** Which settings tab asked for a pick on which forum tab: it gets the focus back. */
   const pickedFor = new Map<number, number>();
 
@@ -194,8 +197,16 @@ export function createHandler(deps: HandlerDeps): Handle {
       case 'sync.status': {
         const sync = deps.sync;
         if (!sync) return err('Tend cannot sync with a team here', 'unavailable');
-        if (request.type === 'sync.join') return ok(await sync.join(request.server, request.code, request.name));
-        if (request.type === 'sync.leave') await sync.leave();
+        if (request.type === 'sync.join') {
+          const joined = await sync.join(request.server, request.code, request.name);
+          // The store started over: what was observed before must be observable again.
+          limiter.reset();
+          return ok(joined);
+        }
+        if (request.type === 'sync.leave') {
+          await sync.leave();
+          limiter.reset();
+        }
         return ok(await sync.status());
       }
 
@@ -338,11 +349,15 @@ export function createHandler(deps: HandlerDeps): Handle {
     const payloads: Payload[] = [];
     if (!(caller.kind === 'content' && caller.incognito) && !paused) {
       const byKey = new Map(records.map((r) => [r.key, r]));
+      const changed: { ref: { site: string; threadId: string }; delta: NonNullable<ReturnType<typeof observationDelta>> }[] = [];
       for (const { threadId, ...fields } of request.threads) {
         const ref = { site: request.site, threadId };
         const delta = observationDelta(byKey.get(threadKey(ref))?.observation ?? undefined, fields);
-        if (delta) payloads.push({ type: 'observe', thread: ref, fields: delta });
+        if (delta) changed.push({ ref, delta });
       }
+      const tab = caller.kind === 'content' ? `tab ${caller.tabId ?? caller.site}` : 'page';
+      const allowed = limiter.allow(tab, changed.map((c) => threadKey(c.ref)), now());
+      for (const c of changed) if (allowed.has(threadKey(c.ref))) payloads.push({ type: 'observe', thread: c.ref, fields: c.delta });
       if (request.viewer) {
         const handles = (await store.person(me.id))?.handles ?? [];
         if (!handles.some((h) => h.site === request.site && sameHandle(h.handle, request.viewer))) {
