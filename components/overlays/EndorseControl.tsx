@@ -55,7 +55,10 @@ export function EndorseControl(props: EndorseControlProps) {
     const place = () => {
       const r = b.getBoundingClientRect();
       const width = Math.min(320, win.innerWidth - 16);
-      const left = Math.max(8, Math.min(r.left, win.innerWidth - width - 8));
+      // Towards the page's middle: a button at the right (GitHub's and Stack Exchange's post
+      // actions) gets the panel's right edge under its own, so it is never cut off.
+      const fits = r.left + width <= win.innerWidth - 8;
+      const left = Math.max(8, Math.min(fits ? r.left : r.right - width, win.innerWidth - width - 8));
       box.style.left = `${left}px`;
       box.style.top = `${Math.min(r.bottom + 6, win.innerHeight - 60)}px`;
       box.style.width = `${width}px`;

@@ -19,7 +19,8 @@ import type { SeenThreadSchema, StateSnapshot } from '../../lib/messaging/protoc
 import { createGuard, OverlayState, pageTheme, startEngine, type ActionGuard } from '../../lib/overlay';
 import { confirmInTend } from '../../lib/overlay/confirm';
 import type { SiteDescription } from '../../lib/domain/site-description';
-import { adapterFor, type OverlayTarget, type PageRead, type PostTarget, type SiteAdapter, type ThreadTarget } from '../../lib/sites';
+import type { OverlayTarget, PageRead, PostTarget, SiteAdapter, ThreadTarget } from '../../lib/sites/types';
+import { adapterAmong } from '../../lib/sites/registry';
 import { describedAdapter } from '../../lib/sites/described';
 import type * as v from 'valibot';
 
@@ -32,7 +33,9 @@ interface PageContext {
 }
 
 /**
- * Starts Tend on this page until `signal` aborts. Injected again into a tab that already runs
+ * Starts Tend on this page until `signal` aborts, with the built-in adapters this content script
+ * carries (each platform's script carries its own; the general one carries Discourse) and its
+ * platform's look (`components/overlays/looks.ts`). Injected again into a tab that already runs
  * it (install, update, enabling a site), the newer copy takes over (see `claimPage`), and the
  * engine removes any overlays an older copy left.
  *
@@ -40,7 +43,7 @@ interface PageContext {
  * forum (this browser's own, else the team's) does, and when that description changes the
  * page is read again with the new one, without a reload.
  */
-export function runTend(signal: AbortSignal): void {
+export function runTend(signal: AbortSignal, builtIn: readonly SiteAdapter[], look = ''): void {
   let site: string;
   try {
     site = canonicalSite(new URL(location.href));
@@ -69,13 +72,13 @@ export function runTend(signal: AbortSignal): void {
   let attempt = 0;
   const start = async () => {
     const mine = ++attempt;
-    let adapter = adapterFor(document, new URL(location.href));
+    let adapter = adapterAmong(builtIn, document, new URL(location.href));
     if (!adapter) {
       const r = await request({ type: 'site.description' });
       if (mine !== attempt || signal.aborted) return;
       // The background validated it when it was saved or shared; reading it cannot throw either way.
       const description = r.ok && r.value && r.value.description && typeof r.value.description === 'object' ? (r.value.description as SiteDescription) : null;
-      adapter = description ? adapterFor(document, new URL(location.href), [describedAdapter(description)]) : null;
+      adapter = description ? adapterAmong([...builtIn, describedAdapter(description)], document, new URL(location.href)) : null;
     }
     running?.abort();
     running = null;
@@ -88,14 +91,14 @@ export function runTend(signal: AbortSignal): void {
       onState = null;
       port?.watch({ posts: [], threads: [] });
     });
-    runWith(adapter, site, state, sub(), run.signal);
+    runWith(adapter, site, state, sub(), run.signal, look);
   };
   signal.addEventListener('abort', () => running?.abort());
   void start();
 }
 
 /** Runs the overlays with one adapter until `signal` aborts. */
-function runWith(adapter: SiteAdapter, site: string, state: OverlayState, sub: Subscription, signal: AbortSignal): void {
+function runWith(adapter: SiteAdapter, site: string, state: OverlayState, sub: Subscription, signal: AbortSignal, look: string): void {
   const t = browserT;
   const guard = createGuard({
     confirm: (what, host, root) => confirmInTend(root, host, { title: t('ov_confirmTitle', what), body: t('ov_confirmBody'), yes: t('ov_confirmYes', what), no: t('ov_confirmNo') }),
@@ -105,7 +108,8 @@ function runWith(adapter: SiteAdapter, site: string, state: OverlayState, sub: S
   signal.addEventListener('abort', () => guard.close());
   const page: PageContext = { site, state, guard };
 
-  const sheet = makeSheet();
+  const css = OVERLAY_CSS + look;
+  const sheet = makeSheet(css);
   let theme = pageTheme(document);
   let themeUrl = location.href;
   let watched = '';
@@ -142,7 +146,11 @@ function runWith(adapter: SiteAdapter, site: string, state: OverlayState, sub: S
       firstRead = false;
     },    prepare: (_target, root, host) => {
       host.dataset.theme = theme;
-      adoptStyles(root, sheet);
+      // The overlay takes the look of the site it sits on (sizes, radius, font; looks.ts), which
+      // may differ between a platform's front-ends (old Reddit is not today's).
+      host.dataset.platform = adapter.platform;
+      host.dataset.host = location.hostname;
+      adoptStyles(root, sheet, css);
     },
     mount: (target, root, host) => {
       const mountPoint = document.createElement('span');
@@ -204,10 +212,10 @@ function browserInstance(): string {
   return (instanceId ??= Math.random().toString(36).slice(2));
 }
 
-function makeSheet(): CSSStyleSheet | null {
+function makeSheet(css: string): CSSStyleSheet | null {
   try {
     const sheet = new CSSStyleSheet();
-    sheet.replaceSync(OVERLAY_CSS);
+    sheet.replaceSync(css);
     return sheet;
   } catch {
     return null;
@@ -215,7 +223,7 @@ function makeSheet(): CSSStyleSheet | null {
 }
 
 /** One shared constructed sheet where the browser allows it from a content script; a style element otherwise. */
-function adoptStyles(root: ShadowRoot, sheet: CSSStyleSheet | null): void {
+function adoptStyles(root: ShadowRoot, sheet: CSSStyleSheet | null, css: string): void {
   if (sheet) {
     try {
       root.adoptedStyleSheets = [sheet];
@@ -225,7 +233,7 @@ function adoptStyles(root: ShadowRoot, sheet: CSSStyleSheet | null): void {
     }
   }
   const style = document.createElement('style');
-  style.textContent = OVERLAY_CSS;
+  style.textContent = css;
   root.append(style);
 }
 
@@ -287,7 +295,7 @@ function PostOverlay({ target, page, host }: { target: PostTarget; page: PageCon
       panel={() => {
         // A new secret for every opening: the framed panel proves itself with it.
         const nonce = Array.from(crypto.getRandomValues(new Uint8Array(16)), (b) => b.toString(16).padStart(2, '0')).join('');
-        const params = new URLSearchParams({ s: ref.site, t: ref.threadId, p: ref.postId, a: target.post.author, v: viewer ?? '', own: own ? '1' : '0', theme: host.dataset.theme ?? 'light', n: nonce });
+        const params = new URLSearchParams({ s: ref.site, t: ref.threadId, p: ref.postId, a: target.post.author, v: viewer ?? '', own: own ? '1' : '0', theme: host.dataset.theme ?? 'light', pl: host.dataset.platform ?? '', h: host.dataset.host ?? '', n: nonce });
         return { src: `${browser.runtime.getURL('/panel.html')}#${params}`, origin: new URL(browser.runtime.getURL('/')).origin, nonce };
       }}
     />

@@ -17,10 +17,13 @@ export interface PanelParams {
   viewer: string | null;
   own: boolean;
   theme: 'light' | 'dark';
+  /** The platform and host whose look the overlay has (components/overlays/looks.ts). */
+  platform: string;
+  host: string;
   nonce: string;
 }
 
-/** The parameters in `#s=…&t=…&p=…&a=…&v=…&own=1&theme=dark&n=…`, or null when they are not all there. */
+/** The parameters in `#s=…&t=…&p=…&a=…&v=…&own=1&theme=dark&pl=…&h=…&n=…`, or null when they are not all there. */
 export function readParams(hash: string): PanelParams | null {
   const q = new URLSearchParams(hash.replace(/^#/, ''));
   const site = q.get('s');
@@ -29,7 +32,16 @@ export function readParams(hash: string): PanelParams | null {
   const author = q.get('a');
   const nonce = q.get('n');
   if (!site || !threadId || !postId || !author || !nonce) return null;
-  return { post: { site, threadId, postId }, author, viewer: q.get('v') || null, own: q.get('own') === '1', theme: q.get('theme') === 'dark' ? 'dark' : 'light', nonce };
+  return {
+    post: { site, threadId, postId },
+    author,
+    viewer: q.get('v') || null,
+    own: q.get('own') === '1',
+    theme: q.get('theme') === 'dark' ? 'dark' : 'light',
+    platform: /^[a-z0-9-]{1,32}$/.test(q.get('pl') ?? '') ? q.get('pl')! : '',
+    host: /^[a-z0-9.-]{1,253}$/.test(q.get('h') ?? '') ? q.get('h')! : '',
+    nonce,
+  };
 }
 
 /** How long the panel must have been plainly visible before a click in it acts. */
@@ -98,7 +110,9 @@ export function App({ params, port: portReady }: { params: PanelParams | null; p
   const plainlySeen = (event: Event) => event.isTrusted && visibleSince.current !== null && event.timeStamp - visibleSince.current >= MIN_VISIBLE_MS;
   const run = async (event: Event, send: () => ReturnType<typeof request<'post.endorse'>>): Promise<boolean> => {
     setError(null);
-    if (!event.isTrusted) return false;
+    // Only a panel Tend framed acts: its framer proved itself with the secret. A page that
+    // frames this address on its own (with a post and author of its choosing) gets no channel.
+    if (!event.isTrusted || !port.current) return false;
     if (!plainlySeen(event)) {
       // Not refused: asked. A second, deliberate click a moment later goes ahead.
       const confirmAt = confirmFrom.current;

@@ -4,7 +4,8 @@
  */
 import { render } from 'preact';
 import { I18n } from '../../components/i18n';
-import { OVERLAY_CSS, PANEL_PAGE_CSS } from '../../components/overlays/styles';
+import { GITHUB_LOOK, OLD_REDDIT_LOOK, REDDIT_LOOK, STACKEXCHANGE_LOOK } from '../../components/overlays/looks';
+import { OVERLAY_CSS, panelPageCss } from '../../components/overlays/styles';
 import { browserT } from '../../lib/i18n';
 import { App, readParams } from './App';
 
@@ -21,9 +22,13 @@ const port = new Promise<MessagePort>((resolve) => {
   };
   window.addEventListener('message', onMessage);
 });
-document.documentElement.dataset.theme = params?.theme ?? 'light';
+// The look of the overlay that framed this page: same platform, same front-end, same theme.
+const root = document.documentElement;
+root.dataset.theme = params?.theme ?? 'light';
+if (params?.platform) root.dataset.platform = params.platform;
+if (params?.host) root.dataset.host = params.host;
 const style = document.createElement('style');
-style.textContent = OVERLAY_CSS + PANEL_PAGE_CSS;
+style.textContent = panelPageCss(OVERLAY_CSS + GITHUB_LOOK + STACKEXCHANGE_LOOK + REDDIT_LOOK + OLD_REDDIT_LOOK);
 document.head.append(style);
 
 render(

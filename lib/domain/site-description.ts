@@ -125,6 +125,8 @@ export const PostsPartSchema = v.strictObject({
   exclude: v.optional(SelectorsSchema),
   /** An attribute naming the thread a post belongs to; posts of another thread are left out. */
   threadAttr: v.optional(AttrSchema),
+  /** Replies sit inside the post they answer (threaded comments): posts inside posts are posts too. */
+  nested: v.optional(v.boolean()),
   /** Which post asks the question: the first on the page, or the one with this id. */
   question: v.optional(v.union([v.literal('first'), v.strictObject({ id: v.pipe(v.string(), v.maxLength(200)) })])),
   anchor: AnchorSchema,

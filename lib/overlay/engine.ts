@@ -6,7 +6,8 @@
  * mounts new overlays in short time slices so no task runs long, and unmounts overlays whose
  * target left (client-side routing, re-renders, cloaked posts, infinite scroll).
  */
-import { targetKey, type OverlayTarget, type PageRead, type SiteAdapter } from '../sites';
+import { targetKey } from '../sites/registry';
+import type { OverlayTarget, PageRead, SiteAdapter } from '../sites/types';
 import { HOST_TAG, LAYER_TAG } from './tags';
 
 export { HOST_TAG } from './tags';

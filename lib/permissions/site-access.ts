@@ -17,6 +17,7 @@ import {
   originKeyOrNull,
   originOfPattern,
   originPattern,
+  patternMatches,
   SITE_SCRIPT_PREFIX,
   siteScriptId,
 } from './origins';
@@ -94,7 +95,7 @@ export interface SiteAccessBrowser {
     query(query: { url?: string | string[] }): Promise<TabLike[]>;
   };
   runtime: {
-    getManifest(): { content_scripts?: { js?: string[]; css?: string[] }[] };
+    getManifest(): { content_scripts?: { matches?: string[]; js?: string[]; css?: string[] }[] };
   };
   storage: {
     local: {
@@ -341,9 +342,23 @@ export class SiteAccess {
     };
   }
 
-  /** The content script's built files, as the manifest's static entry lists them. */
-  private contentFiles(): { js: string[]; css: string[] } {
-    const entry = this.browser.runtime.getManifest().content_scripts?.find((cs) => cs.js?.length);
+  /**
+   * A content script's built files, as the manifest's static entries list them: for a page of a
+   * built-in platform, that platform's own script (each reads only its platform); for any other
+   * site, the general one (Discourse and site descriptions).
+   */
+  private contentFiles(pageUrl?: string): { js: string[]; css: string[] } {
+    const entries = (this.browser.runtime.getManifest().content_scripts ?? []).filter((cs) => cs.js?.length);
+    let url: URL | null = null;
+    try {
+      url = pageUrl ? new URL(pageUrl) : null;
+    } catch {
+      url = null;
+    }
+    const entry =
+      (url && entries.find((cs) => cs.matches?.some((p) => patternMatches(p, url!)))) ??
+      entries.find((cs) => cs.js!.includes(DEFAULT_CONTENT_SCRIPT)) ??
+      entries[0];
     return { js: entry?.js ?? [DEFAULT_CONTENT_SCRIPT], css: entry?.css ?? [] };
   }
 
@@ -363,7 +378,7 @@ export class SiteAccess {
     const last = this.injected.get(tab.id);
     if (last && last.url === tab.url && now - last.at < (this.options.reinjectAfterMs ?? 10_000)) return false;
     try {
-      const { js, css } = this.contentFiles();
+      const { js, css } = this.contentFiles(tab.url);
       if (css.length) await this.browser.scripting.insertCSS?.({ target: { tabId: tab.id }, files: css });
       const injection: ScriptInjection = { target: { tabId: tab.id }, files: js };
       await this.browser.scripting.executeScript(injection as never);

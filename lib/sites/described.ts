@@ -62,6 +62,11 @@ export interface AdapterHooks<C = unknown> {
   thread?(info: ThreadInfo, found: { container: Element; posts: readonly Found<PostInfo>[] }, ctx: C, pass: PassContext): ThreadInfo | null;
   /** Completes or corrects one post; null drops it. */
   post?(info: PostInfo, element: Element, ctx: C, pass: PassContext): PostInfo | null;
+  /**
+   * The author of a post whose markup names none, from data the page itself embeds; null when
+   * that data does not say either (the post is then left out: an author is never guessed).
+   */
+  postAuthor?(element: Element, postId: string, ctx: C, pass: PassContext): string | null;
   /** Completes or corrects one row; null drops it. */
   row?(info: ThreadInfo, element: Element, ctx: C, pass: PassContext): ThreadInfo | null;
   /** Chooses among the rows read (e.g. rendered rows over server-rendered copies of them). */
@@ -230,19 +235,24 @@ export function describedReaders(description: SiteDescription, maxItems: number,
   };
 
   const body = list(description.posts?.body);
+  // Threaded replies sit inside the post they answer: a post's values are its own, never a reply's.
+  const nestedItems = description.posts?.nested ? list(description.posts.item) : [];
 
-  /** The first match of `selectors` in `root` not inside the root's own user-written text. */
+  /** The first match of `selectors` in `root` not inside the root's own user-written text (nor a reply nested in it). */
   const find = (root: Element | Document, selectors: string | readonly string[], last = false): Element | null => {
     for (const sel of list(selectors)) {
       let found = queryAll(root, sel);
-      if (body.length && isElement(root)) found = found.filter((el) => !insideBody(root, el));
+      if ((body.length || nestedItems.length) && isElement(root)) found = found.filter((el) => !insideBody(root, el));
       if (found.length) return last ? found[found.length - 1]! : found[0]!;
     }
     return null;
   };
   const insideBody = (root: Element, el: Element): boolean => {
     const hit = closestAny(el, body);
-    return hit !== null && hit !== root && root.contains(hit);
+    if (hit !== null && hit !== root && root.contains(hit)) return true;
+    if (!nestedItems.length || !matchesAny(root, nestedItems)) return false;
+    const owner = closestAny(el, nestedItems);
+    return owner !== null && owner !== root && root.contains(owner);
   };
 
   /** One raw value: the text or attribute of an element, picked out by the pattern. */
@@ -305,15 +315,15 @@ export function describedReaders(description: SiteDescription, maxItems: number,
   };
 
   /** The items of a part: outermost matches only, not excluded, at most `maxItems`. */
-  const items = (root: ParentNode, selectors: string | readonly string[], exclude: readonly string[]): Element[] => {
+  const items = (root: ParentNode, selectors: string | readonly string[], exclude: readonly string[], nested = false): Element[] => {
     const all = queryFirstAll(root, selectors);
     const chosen = list(selectors);
     const out: Element[] = [];
     for (const el of all) {
       if (out.length >= maxItems) break;
       try {
-        // A post quoted inside a post, a row inside a row: the outer one is the item.
-        if (closestAny(el.parentElement, chosen)) continue;
+        // A post quoted inside a post, a row inside a row: the outer one is the item (unless replies nest).
+        if (!nested && closestAny(el.parentElement, chosen)) continue;
         if (exclude.length && closestAny(el, exclude)) continue;
         out.push(el);
       } catch {
@@ -351,7 +361,7 @@ export function describedAdapter<C = unknown>(description: SiteDescription, opti
     const posts: Found<PostInfo>[] = [];
     const seen = new Set<string>();
     let first = true;
-    for (const el of items(root, spec.item, list(spec.exclude))) {
+    for (const el of items(root, spec.item, list(spec.exclude), spec.nested === true)) {
       if (posts.length >= MIN_ITEMS && now() > pass.deadline) return { posts, partial: true };
       try {
         if (spec.threadAttr) {
@@ -359,7 +369,8 @@ export function describedAdapter<C = unknown>(description: SiteDescription, opti
           if (owner !== null && owner.trim() !== threadId) continue;
         }
         const postId = value(spec.id, el, pass.url, cleanId);
-        const author = value(spec.author, el, pass.url, handleOf);
+        let author = value(spec.author, el, pass.url, handleOf);
+        if (postId && !author && hooks.postAuthor) author = hooks.postAuthor(el, postId, ctx, pass);
         if (!postId || !author || seen.has(postId)) continue;
         const url = value(withHref(spec.permalink), el, pass.url, permalinkOf(pass.url)) ?? `${threadUrlOf(pass.url)}#${encodeURIComponent(postId)}`;
         let info: PostInfo | null = { threadId, postId, author, url };

@@ -1,11 +1,13 @@
 /**
- * Overlays on a 1,000-post Discourse topic, in real Chromium with the extension loaded:
- * main-thread time spent mounting and the time until every overlay is in the page, side by
- * side with a baseline that inserts the same number of plain elements next to the same
- * posts (the same page, without Tend, with a page script doing the inserts); the longest
- * task of each. Then every content-script bundle's size, raw and gzipped.
+ * Overlays in real Chromium with the extension loaded, on a 1,000-post Discourse topic, a
+ * GitHub issue with 500 comments and a Stack Overflow question with 100 answers (each served
+ * under its real host name): main-thread time spent mounting and the time until every overlay
+ * is in the page, side by side with a baseline that inserts the same number of plain elements
+ * where Tend puts its controls (the same page on another host, without Tend, with a page script
+ * doing the inserts); the longest task of each. Then every content-script bundle's size, raw
+ * and gzipped, by the site it runs on.
  *
- *     npm run bench -- overlay [--posts=1000] [--rounds=3]
+ *     npm run bench -- overlay [--posts=1000] [--comments=500] [--answers=100] [--rounds=3]
  *     TEND_BENCH_DEBUG=1 npm run bench -- overlay     also prints what the longest tasks spent their time on
  */
 import { execFileSync } from 'node:child_process';
@@ -17,25 +19,27 @@ import { pathToFileURL } from 'node:url';
 import { gzipSync } from 'node:zlib';
 import { chromium } from 'playwright-core';
 
-export const title = 'Overlays on a 1,000-post topic, and content-script bundle sizes';
+export const title = 'Overlays on a Discourse topic, a GitHub issue and a Stack Overflow question, and content-script bundle sizes';
 export const order = 20;
 
 const GOAL_RATIO = 3;
 const GOAL_TASK_MS = 50;
 const GOAL_GZIP_KB = 25;
-const HOST = 'meta.discourse.org';
 const BASELINE_HOST = 'baseline.example.test';
 
-/** Loads the TypeScript page generator the e2e tests use, compiled on the fly. */
-async function loadGenerator(root, outDir) {
+/** Loads a TypeScript page generator the e2e tests use (`tests/fixtures/<name>/generate.ts`), compiled on the fly. */
+async function loadGenerator(root, outDir, name) {
   const { transform } = await import('esbuild');
-  const src = readFileSync(path.join(root, 'tests/fixtures/discourse/generate.ts'), 'utf8');
+  const src = readFileSync(path.join(root, `tests/fixtures/${name}/generate.ts`), 'utf8');
   const { code } = await transform(src, { loader: 'ts', format: 'esm' });
   mkdirSync(outDir, { recursive: true });
-  const file = path.join(outDir, 'generate.mjs');
+  const file = path.join(outDir, `${name}-generate.mjs`);
   writeFileSync(file, code);
   return import(pathToFileURL(file).href);
 }
+
+/** The site a content-script bundle runs on, for the table. */
+const BUNDLE_SITES = { 'content.js': 'Discourse and described forums', 'github.js': 'GitHub', 'stackexchange.js': 'Stack Exchange', 'reddit.js': 'Reddit' };
 
 function selfSignedCert(dir) {
   const key = path.join(dir, 'key.pem');
@@ -69,16 +73,17 @@ const OBSERVER = ({ selector, expected }) => {
   globalThis.__tendBench = marks;
 };
 
-/** The baseline: at document idle, one plain element per post in the same place Tend uses. */
-const BASELINE = () => {
+/** The baseline: at document idle, one plain element per post in the place Tend uses (`where`: inside it, first or last). */
+const BASELINE = ({ anchors, where }) => {
   const run = () => {
-    for (const area of document.querySelectorAll('article[id^="post_"] section.post-menu-area')) {
+    for (const area of document.querySelectorAll(anchors)) {
       const el = document.createElement('span');
       el.className = 'plain-overlay';
       const b = document.createElement('button');
       b.textContent = '♡ This helped';
       el.append(b);
-      area.append(el);
+      if (where === 'prepend') area.prepend(el);
+      else area.append(el);
     }
   };
   document.addEventListener('DOMContentLoaded', () => setTimeout(run, 0));
@@ -115,10 +120,10 @@ function mainThreadTasks(events, fromUs, toUs) {
   return { busyMs: clipped.reduce((a, b) => a + b, 0), longestMs: Math.max(0, ...best.map((e) => e.dur / 1000)), count: best.length };
 }
 
-async function measure(context, url, selector, expected, extraInit) {
+async function measure(context, url, selector, expected, baseline) {
   const page = await context.newPage();
   await page.addInitScript(OBSERVER, { selector, expected });
-  if (extraInit) await page.addInitScript(extraInit);
+  if (baseline) await page.addInitScript(BASELINE, baseline);
   const cdp = await context.newCDPSession(page);
   const events = [];
   cdp.on('Tracing.dataCollected', ({ value }) => events.push(...value));
@@ -144,8 +149,10 @@ async function measure(context, url, selector, expected, extraInit) {
 }
 
 export async function run(ctx) {
-  const { fmt, median } = ctx;
+  const { fmt } = ctx;
   const posts = ctx.option('posts', 1000);
+  const comments = ctx.option('comments', 500);
+  const answers = ctx.option('answers', 100);
   const rounds = ctx.option('rounds', 3);
   // The test build: the same code with open shadow roots, so the page can tell when each
   // overlay has rendered. (It also grants test hosts; nothing else differs.)
@@ -154,13 +161,43 @@ export async function run(ctx) {
     ctx.log('building the extension (test build)');
     execFileSync('npm', ['run', 'build:test'], { cwd: ctx.root, stdio: 'ignore' });
   }
-  const gen = await loadGenerator(ctx.root, path.join(ctx.outDir, 'overlay'));
-  const html = gen.discourseTopicPage({ topicId: 7000, title: 'Benchmark topic', posts, viewer: 'bob' });
+  const out = path.join(ctx.outDir, 'overlay');
+  const discourse = await loadGenerator(ctx.root, out, 'discourse');
+  const github = await loadGenerator(ctx.root, out, 'github');
+  const stackexchange = await loadGenerator(ctx.root, out, 'stackexchange');
+  const scenarios = [
+    {
+      name: `a ${fmt.int(posts)}-post Discourse topic`,
+      host: 'meta.discourse.org',
+      path: '/t/benchmark-topic/7000',
+      expected: posts,
+      html: discourse.discourseTopicPage({ topicId: 7000, title: 'Benchmark topic', posts, viewer: 'bob' }),
+      baseline: { anchors: 'article[id^="post_"] section.post-menu-area', where: 'append' },
+    },
+    {
+      name: `a GitHub issue with ${fmt.int(comments)} comments`,
+      host: 'github.com',
+      path: '/tend-demo/widgets/issues/7000',
+      // The opening post and every comment.
+      expected: comments + 1,
+      html: github.githubIssueReact({ owner: 'tend-demo', repo: 'widgets', number: 7000, title: 'Benchmark issue', author: 'octo-ada', state: 'open', id: 7000, comments: github.ghComments(comments) }, { viewer: 'brook' }),
+      baseline: { anchors: '[data-testid="comment-header-right-side-items"], [class*="IssueBodyHeader-module__actionsWrapper"]', where: 'prepend' },
+    },
+    {
+      name: `a Stack Overflow question with ${fmt.int(answers)} answers`,
+      host: 'stackoverflow.com',
+      path: '/questions/7000/benchmark-question',
+      expected: answers + 1,
+      html: stackexchange.questionPage({ id: 7000, title: 'Benchmark question', author: stackexchange.ADA, tags: ['bench'], answers: stackexchange.seAnswers(answers, 90_000_000, true) }, { viewer: stackexchange.GRACE }),
+      baseline: { anchors: '.js-post-menu', where: 'append' },
+    },
+  ];
 
   const tmp = mkdtempSync(path.join(tmpdir(), 'tend-overlay-bench-'));
   const server = createServer(selfSignedCert(tmp), (req, res) => {
-    res.writeHead(200, { 'content-type': 'text/html; charset=utf-8', 'cache-control': 'no-store' });
-    res.end(html);
+    const page = scenarios.find((sc) => req.url?.startsWith(sc.path));
+    res.writeHead(page ? 200 : 404, { 'content-type': 'text/html; charset=utf-8', 'cache-control': 'no-store' });
+    res.end(page ? page.html : 'not found');
   });
   await new Promise((r) => server.listen(0, '127.0.0.1', r));
   const port = server.address().port;
@@ -175,40 +212,43 @@ export async function run(ctx) {
     args: [
       `--disable-extensions-except=${buildDir}`,
       `--load-extension=${buildDir}`,
-      `--host-resolver-rules=MAP ${HOST} 127.0.0.1, MAP ${BASELINE_HOST} 127.0.0.1`,
+      `--host-resolver-rules=${[...scenarios.map((sc) => sc.host), BASELINE_HOST].map((h) => `MAP ${h} 127.0.0.1`).join(', ')}`,
       '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run', '--disable-quic',
     ],
   });
   try {
     if (!context.serviceWorkers().length) await context.waitForEvent('serviceworker', { timeout: 20_000 });
-    const results = { tend: [], baseline: [] };
-    const tendUrl = `https://${HOST}:${port}/t/benchmark-topic/7000`;
-    const baseUrl = `https://${BASELINE_HOST}:${port}/t/benchmark-topic/7000`;
-    // Warm-up (the worker's database, caches), not counted.
-    await measure(context, tendUrl, 'tend-overlay[data-tend-kind="post"]', posts);
-    for (let i = 0; i < rounds; i++) {
-      ctx.log(`overlay round ${i + 1}/${rounds}`);
-      results.tend.push(await measure(context, tendUrl, 'tend-overlay[data-tend-kind="post"]', posts));
-      results.baseline.push(await measure(context, baseUrl, '.plain-overlay', posts, BASELINE));
+    const sections = [];
+    for (const sc of scenarios) {
+      const results = { tend: [], baseline: [] };
+      const tendUrl = `https://${sc.host}:${port}${sc.path}`;
+      const baseUrl = `https://${BASELINE_HOST}:${port}${sc.path}`;
+      // Warm-up (the worker's database, caches), not counted.
+      await measure(context, tendUrl, 'tend-overlay[data-tend-kind="post"]', sc.expected);
+      for (let i = 0; i < rounds; i++) {
+        ctx.log(`overlays on ${sc.name}: round ${i + 1}/${rounds}`);
+        results.tend.push(await measure(context, tendUrl, 'tend-overlay[data-tend-kind="post"]', sc.expected));
+        results.baseline.push(await measure(context, baseUrl, '.plain-overlay', sc.expected, sc.baseline));
+      }
+      const m = (side, key) => ctx.median(results[side].map((r) => r[key]));
+      const busyRatio = m('tend', 'busyMs') / m('baseline', 'busyMs');
+      const visRatio = m('tend', 'visibleMs') / m('baseline', 'visibleMs');
+      const longest = Math.max(...results.tend.map((r) => r.longestMs));
+      sections.push(section(ctx, sc.name, results, { busyRatio, visRatio, longest, m }));
     }
-    const m = (side, key) => median(results[side].map((r) => r[key]));
-    const busyRatio = m('tend', 'busyMs') / m('baseline', 'busyMs');
-    const visRatio = m('tend', 'visibleMs') / m('baseline', 'visibleMs');
-    const longest = Math.max(...results.tend.map((r) => r.longestMs));
-    const overlays = section(ctx, posts, results, { busyRatio, visRatio, longest, m });
 
-    // Bundle sizes of every content script in the shipped builds.
-    const rows = [];
+    // Bundle sizes of every content script in the shipped builds, by the site it runs on.
+    const rows = [['bundle', 'runs on', 'raw', 'gzipped', 'goal', '']];
     for (const browser of ['chrome-mv3', 'firefox-mv3']) {
       const dir = path.join(ctx.root, '.output', browser, 'content-scripts');
       if (!existsSync(dir)) continue;
       for (const f of readdirSync(dir).filter((f) => f.endsWith('.js'))) {
         const buf = readFileSync(path.join(dir, f));
         const gz = gzipSync(buf, { level: 9 }).length;
-        rows.push([`${browser}/content-scripts/${f}`, fmt.bytes(statSync(path.join(dir, f)).size), `${fmt.bytes(gz)} gzipped`, `goal ≤ ${GOAL_GZIP_KB} KB`, fmt.check(gz <= GOAL_GZIP_KB * 1024)]);
+        rows.push([`${browser}/content-scripts/${f}`, BUNDLE_SITES[f] ?? '', fmt.bytes(statSync(path.join(dir, f)).size), fmt.bytes(gz), `≤ ${GOAL_GZIP_KB} KB`, fmt.check(gz <= GOAL_GZIP_KB * 1024)]);
       }
     }
-    return [overlays, { title: 'Content-script bundles (shipped builds; `npm run build` first for Firefox)', rows }];
+    return [...sections, { title: 'Content-script bundles (shipped builds; `npm run build` first): each platform loads only its own', rows }];
   } finally {
     await context.close();
     server.close();
@@ -217,11 +257,11 @@ export async function run(ctx) {
   }
 }
 
-function section(ctx, posts, results, { busyRatio, visRatio, longest, m }) {
+function section(ctx, name, results, { busyRatio, visRatio, longest, m }) {
   const { fmt } = ctx;
   const all = (side, key) => results[side].map((r) => fmt.ms(r[key])).join(', ');
   return {
-    title: `Overlays on a ${fmt.int(posts)}-post Discourse topic (${results.tend[0]?.count ?? 0} mounted; median of ${results.tend.length})`,
+    title: `Overlays on ${name} (${results.tend[0]?.count ?? 0} mounted; median of ${results.tend.length})`,
     rows: [
       ['', 'Tend', 'baseline', 'ratio', 'goal', ''],
       ['main-thread time, DOMContentLoaded → all rendered', fmt.ms(m('tend', 'busyMs')), fmt.ms(m('baseline', 'busyMs')), fmt.times(busyRatio), `≤ ${GOAL_RATIO}×`, fmt.check(busyRatio <= GOAL_RATIO)],
@@ -231,7 +271,7 @@ function section(ctx, posts, results, { busyRatio, visRatio, longest, m }) {
     notes: [
       `Tend rounds: busy ${all('tend', 'busyMs')}; in page ${all('tend', 'visibleMs')}`,
       `baseline rounds: busy ${all('baseline', 'busyMs')}; in page ${all('baseline', 'visibleMs')}`,
-      'baseline: the same page on another host (no Tend), a page script that appends a plain <span><button> to each post at document idle, in one task',
+      'baseline: the same page on another host (no Tend), a page script that puts a plain <span><button> where Tend puts its control on each post, at document idle, in one task',
       'main-thread time and longest task: RunTask durations on the page renderer main thread (Chromium trace), from DOMContentLoaded until all are rendered (checked each frame)',
     ],
   };

@@ -2,7 +2,8 @@
  * Site adapters in real Chromium: one read of a 1,000-post thread by a site description (the
  * Bramble forum, as a person describes it in the editor) next to the built-in Discourse adapter
  * on a topic with the same number of posts, and a description on a 10,000-post page (bounded
- * by the number of items and the time per pass).
+ * by the number of items and the time per pass); then one read by each of the GitHub, Stack
+ * Exchange and Reddit adapters of a thread as long as their sites' long threads get.
  *
  *     npm run bench -- sites [--posts=1000] [--rounds=15]
  */
@@ -20,6 +21,11 @@ export async function run(ctx) {
     const discourse = await measure('discourse', posts);
     const described = await measure('described', posts);
     const huge = await measure('described', 10_000);
+    const platforms = [
+      ['GitHub, an issue with 500 comments', await measure('github', 501)],
+      ['Stack Exchange, a question with 100 answers', await measure('stackexchange', 101)],
+      ['Reddit, a thread with 500 comments', await measure('reddit', 501)],
+    ];
     const d = ctx.median(discourse.ms);
     const s = ctx.median(described.ms);
     return [
@@ -31,6 +37,7 @@ export async function run(ctx) {
           ['Bramble (a description)', ctx.fmt.ms(s), ctx.fmt.ms(ctx.percentile(described.ms, 95)), ctx.fmt.int(described.posts), ctx.fmt.int(described.targets)],
           ['ratio, description / Discourse', ctx.fmt.times(s / d)],
           ['description, 10,000-post page', ctx.fmt.ms(ctx.median(huge.ms)), ctx.fmt.ms(ctx.percentile(huge.ms, 95)), ctx.fmt.int(huge.posts), ctx.fmt.int(huge.targets), huge.partial ? 'partial (time per pass)' : 'bounded by items'],
+          ...platforms.map(([name, r]) => [name, ctx.fmt.ms(ctx.median(r.ms)), ctx.fmt.ms(ctx.percentile(r.ms, 95)), ctx.fmt.int(r.posts), ctx.fmt.int(r.targets)]),
         ],
         notes: ['Pages are parsed, not rendered: adapters read markup only. A description reads at most 2,000 posts per pass and stops after 100 ms.'],
       },

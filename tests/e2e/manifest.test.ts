@@ -8,6 +8,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { describe, expect, inject, it } from 'vitest';
+import { BUILTIN_HOST_PATTERNS, PLATFORM_HOST_PATTERNS } from '../../lib/domain/hosts';
 import { REPO_ROOT } from './helpers/paths';
 
 const e2e = inject('tendE2E');
@@ -18,7 +19,7 @@ interface Manifest {
   host_permissions?: string[];
   optional_host_permissions?: string[];
   optional_permissions?: string[];
-  content_scripts?: { matches?: string[] }[];
+  content_scripts?: { matches?: string[]; js?: string[] }[];
   browser_specific_settings?: {
     gecko?: { id?: string; data_collection_permissions?: { required?: string[]; optional?: string[] } };
   };
@@ -76,6 +77,18 @@ describe.each([
     const manifest = readManifest(dir());
     expect(manifest.optional_host_permissions ?? []).toContain('https://*/*');
     expect((manifest.optional_host_permissions ?? []).every(isBroadPattern)).toBe(true);
+  });
+
+  it('asks only for the built-in platforms\' hosts, and runs each platform\'s own script only on its hosts', () => {
+    const manifest = readManifest(dir());
+    expect([...(manifest.host_permissions ?? [])].sort()).toEqual([...BUILTIN_HOST_PATTERNS].sort());
+    const scripts = Object.fromEntries((manifest.content_scripts ?? []).map((cs) => [(cs.js ?? []).join(' '), [...(cs.matches ?? [])].sort()]));
+    expect(scripts).toEqual({
+      'content-scripts/content.js': [...PLATFORM_HOST_PATTERNS.discourse].sort(),
+      'content-scripts/github.js': [...PLATFORM_HOST_PATTERNS.github].sort(),
+      'content-scripts/stackexchange.js': [...PLATFORM_HOST_PATTERNS.stackexchange].sort(),
+      'content-scripts/reddit.js': [...PLATFORM_HOST_PATTERNS.reddit].sort(),
+    });
   });
 
   it('does not grant the test hosts', () => {

@@ -10,7 +10,7 @@ export interface FakeOptions {
   /** Optional host permissions already granted. */
   granted?: string[];
   tabs?: TabLike[];
-  contentScripts?: { js?: string[]; css?: string[] }[];
+  contentScripts?: { matches?: string[]; js?: string[]; css?: string[] }[];
 }
 
 export function fakeSiteBrowser(options: FakeOptions = {}) {

@@ -220,6 +220,32 @@ describe('sync on startup and install', () => {
     expect(await access.injectIntoOpenTabs()).toBe(2);
     expect(fake.executed.map((e) => e.tabId).sort()).toEqual([7, 9]);
   });
+
+  it("gives a built-in platform's page that platform's own script, and any other site the general one", async () => {
+    const contentScripts = [
+      { matches: ['https://meta.discourse.org/*'], js: ['content-scripts/content.js'] },
+      { matches: ['https://github.com/*'], js: ['content-scripts/github.js'] },
+      { matches: ['https://*.reddit.com/*', 'https://reddit.com/*'], js: ['content-scripts/reddit.js'] },
+    ];
+    const fake = fakeSiteBrowser({
+      required: ['https://meta.discourse.org/*', 'https://github.com/*', 'https://*.reddit.com/*', 'https://reddit.com/*'],
+      contentScripts,
+      tabs: [forumTab, { id: 20, url: 'https://github.com/a/b/issues/1' }, { id: 21, url: 'https://old.reddit.com/r/x/' }, { id: 22, url: 'https://meta.discourse.org/latest' }],
+    });
+    const access = new SiteAccess(fake.browser);
+    fake.grant(FORUM_PATTERN);
+    fake.storage.set(ENABLED_ORIGINS_KEY, [FORUM]);
+    await access.injectIntoOpenTabs();
+    expect(Object.fromEntries(fake.executed.map((e) => [e.tabId, e.files]))).toEqual({
+      7: ['content-scripts/content.js'],
+      20: ['content-scripts/github.js'],
+      21: ['content-scripts/reddit.js'],
+      22: ['content-scripts/content.js'],
+    });
+    // An enabled forum is registered with the general script.
+    await access.sync();
+    expect(fake.scripts.get('tend-site-https-forum.example.org')!.js).toEqual(['content-scripts/content.js']);
+  });
 });
 
 // `browser` from wxt/browser must fit the interface (checked by tsc; nothing to run).

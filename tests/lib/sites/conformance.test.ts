@@ -11,6 +11,15 @@ import { readPage, type PageRead, type SiteAdapter } from '../../../lib/sites';
 import { describedAdapter } from '../../../lib/sites/described';
 import { DISCOURSE_DESCRIPTION, discourse } from '../../../lib/sites/discourse';
 import { SEL } from '../../../lib/sites/discourse-selectors';
+import { GITHUB_DESCRIPTION, github } from '../../../lib/sites/github';
+import { GH } from '../../../lib/sites/github-selectors';
+import { REDDIT_DESCRIPTION, reddit } from '../../../lib/sites/reddit';
+import { RD } from '../../../lib/sites/reddit-selectors';
+import { STACKEXCHANGE_DESCRIPTION, stackexchange } from '../../../lib/sites/stackexchange';
+import { SE } from '../../../lib/sites/stackexchange-selectors';
+import { GITHUB_FIXTURES, ghComments, githubIssueClassic, githubIssueReact, type GhIssue } from '../../fixtures/github/generate';
+import { REDDIT_FIXTURES } from '../../fixtures/reddit/generate';
+import { STACKEXCHANGE_FIXTURES } from '../../fixtures/stackexchange/generate';
 import { MAX_HANDLE, MAX_TITLE, MAX_URL } from '../../../lib/sites/page-text';
 import { brambleDescription } from '../../fixtures/bramble/description';
 import { brambleBoardPage, brambleThreadPage, brambleThreadPath } from '../../fixtures/bramble/generate';
@@ -38,6 +47,16 @@ interface Case {
 }
 
 const TOPIC = 'https://forum.example.org/t/rotating-api-keys-without-downtime/4821';
+
+/** The project's pages of a platform, then its real saved pages when they are here. */
+const own = (fixtures: Record<string, { html: () => string; url: string }>) => Object.entries(fixtures).map(([name, f]) => ({ name, html: f.html(), url: f.url }));
+const real = (pages: [string, string][]) => (REAL_FIXTURES_PRESENT ? pages.map(([file, url]) => ({ name: `real ${file}`, html: realPage(file), url })) : []);
+
+/** One issue, shown by the React view and by the classic timeline: one set of keys. */
+const ISSUE: GhIssue = { owner: 'tend-demo', repo: 'widgets', number: 61, title: 'One issue, two views', author: 'octo-ada', state: 'open', id: 3100000001, comments: ghComments(3, 3200000001) };
+const ISSUE_URL = 'https://github.com/tend-demo/widgets/issues/61';
+const SE_Q = STACKEXCHANGE_FIXTURES['question.html']!;
+const RD_THREAD = REDDIT_FIXTURES['thread-shreddit.html']!;
 const cases: Case[] = [
   {
     name: 'Discourse (built in)',
@@ -68,6 +87,85 @@ const cases: Case[] = [
       ],
     ],
     vocabulary: ['topic-post', 'post_1', 'post_2', 'topic-list-item', 'raw-topic-link', 'cooked', 'names', 'post-menu-area', 'data-topic-id', 'data-user-card', 'topic-title', 'crawler-post', 'fancy-title', 'main-outlet'],
+  },
+  {
+    name: 'GitHub (built in)',
+    adapter: github,
+    description: GITHUB_DESCRIPTION,
+    table: GH,
+    maxItems: 5_000,
+    pages: () => [
+      ...own(GITHUB_FIXTURES),
+      ...real([
+        ['github/gh-issue-kepano-defuddle-56.html', 'https://github.com/kepano/defuddle/issues/56'],
+        ['github/github-issues-list-anthropics-claude-code-2025-09.html', 'https://github.com/anthropics/claude-code/issues'],
+      ]),
+    ],
+    variants: [
+      [
+        { name: 'React view', html: githubIssueReact(ISSUE, { viewer: 'brook' }), url: ISSUE_URL },
+        { name: 'classic timeline', html: githubIssueClassic(ISSUE, { viewer: 'brook' }), url: ISSUE_URL },
+        { name: 'React view, comment address', html: githubIssueReact(ISSUE), url: `${ISSUE_URL}#issuecomment-3200000002` },
+        { name: 'React view, owner spelt otherwise', html: githubIssueReact(ISSUE), url: 'https://github.com/Tend-Demo/Widgets/issues/61?q=x' },
+      ],
+      [
+        { name: 'pull request', html: GITHUB_FIXTURES['pull.html']!.html(), url: 'https://github.com/tend-demo/widgets/pull/58' },
+        { name: 'pull request reached as an issue', html: GITHUB_FIXTURES['pull.html']!.html(), url: 'https://github.com/tend-demo/widgets/issues/58' },
+      ],
+    ],
+    vocabulary: ['react-issue-body', 'react-issue-comment', 'timeline-comment-group', 'discussions-timeline-scroll-target', 'issue-56', 'issuecomment-1', 'discussioncomment-2', 'author', 'js-issue-title', 'gh-header-number', 'js-navigation-item', 'js-navigation-container', 'js-navigation-open', 'markdown-body', 'timeline-comment-actions'],
+  },
+  {
+    name: 'Stack Exchange (built in)',
+    adapter: stackexchange,
+    description: STACKEXCHANGE_DESCRIPTION,
+    table: SE,
+    maxItems: 2_000,
+    pages: () => [
+      ...own(STACKEXCHANGE_FIXTURES),
+      ...real([
+        ['stackexchange/so-question-2003505-accepted.html', 'https://stackoverflow.com/questions/2003505/how-do-i-delete-a-git-branch-locally-and-remotely'],
+        ['stackexchange/so-question-1196322-no-accepted.html', 'https://stackoverflow.com/questions/1196322/how-to-create-an-animated-gif-in-net'],
+        ['stackexchange/so-question-1077347-hello-world-python.html', 'https://stackoverflow.com/questions/1077347/hello-world-in-python'],
+        ['stackexchange/puzzling-126764-accepted-answer.html', 'https://puzzling.stackexchange.com/questions/126764/which-duplo-digit-is-6-or-9'],
+        ['stackexchange/so-homepage-question-list-2014.html', 'https://stackoverflow.com/'],
+      ]),
+    ],
+    variants: [
+      [
+        { name: 'question', html: SE_Q.html(), url: SE_Q.url },
+        { name: 'question without its slug', html: SE_Q.html(), url: 'https://stackoverflow.com/questions/79000001' },
+        { name: 'question at an answer', html: SE_Q.html(), url: `${SE_Q.url}?noredirect=1#answer-79000011` },
+      ],
+    ],
+    vocabulary: ['question', 'answer', 'accepted-answer', 'post-signature', 'owner', 'user-details', 's-prose', 'js-post-menu', 's-post-summary', 'question-summary', 'question-hyperlink', 's-topbar', 's-user-card', 'data-questionid', '/users/12/ada'],
+  },
+  {
+    name: 'Reddit (built in)',
+    adapter: reddit,
+    description: REDDIT_DESCRIPTION,
+    table: RD,
+    maxItems: 5_000,
+    pages: () => [
+      ...own(REDDIT_FIXTURES),
+      ...real([
+        ['reddit/shreddit-thread-r-programming-1nq6g8p-2025-10.html', 'https://www.reddit.com/r/programming/comments/1nq6g8p/postgresql_18_released/'],
+        ['reddit/shreddit-thread-BoomersBeingFools-1cq6hci.html', 'https://www.reddit.com/r/BoomersBeingFools/comments/1cq6hci/boomer_did_not_like_the_fact_i_took_down_the/'],
+        ['reddit/shreddit-thread-BoomersBeingFools-1cqcfkk.html', 'https://www.reddit.com/r/BoomersBeingFools/comments/1cqcfkk/'],
+        ['reddit/shreddit-subreddit-listing-r-programming-2025-10.html', 'https://www.reddit.com/r/programming/'],
+        ['reddit/new-reddit-2022-askreddit-axtih6.html', 'https://www.reddit.com/r/AskReddit/comments/axtih6/what_is_the_most_worth_it_item_you_have_ever/'],
+      ]),
+    ],
+    variants: [
+      // Today's front-end and old Reddit, under several addresses: one community, one set of keys.
+      [
+        { name: 'shreddit', html: RD_THREAD.html(), url: RD_THREAD.url },
+        { name: 'shreddit, short address', html: RD_THREAD.html(), url: 'https://www.reddit.com/comments/1abc2de/' },
+        { name: 'old Reddit', html: REDDIT_FIXTURES['thread-old.html']!.html(), url: REDDIT_FIXTURES['thread-old.html']!.url },
+        { name: 'old Reddit, comment address', html: REDDIT_FIXTURES['thread-old.html']!.html(), url: `${REDDIT_FIXTURES['thread-old.html']!.url}ka01aae/` },
+      ],
+    ],
+    vocabulary: ['thing', 'comment', 'link', 'comments-page', 'listing-page', 'entry', 'tagline', 'usertext-body', 'Comment', 't1_abc', 't3_abc', 'data-fullname', 'data-author', 'siteTable', 'commentarea'],
   },
   {
     name: 'Bramble (a description)',
@@ -165,7 +263,9 @@ for (const c of cases) {
       const base = c.pages()[0]!;
       fc.assert(
         fc.property(markup(c.vocabulary), (body) => {
+          // Custom elements and attributes the words cannot make, for the platforms that use them.
           const head = c.adapter === discourse ? '<meta name="generator" content="Discourse 3.5">' : '';
+          body = body.replace(/<(\/?)(article|section)\b/g, c.adapter === reddit ? '<$1shreddit-comment' : '<$1$2').replace(/data-entry=/g, c.adapter === reddit ? 'thingid=' : 'data-entry=');
           const doc = parsePage(`<!doctype html><html><head>${head}</head><body>${body}</body></html>`, base.url);
           const read = readPage(doc, new URL(base.url), [c.adapter]);
           if (read) {

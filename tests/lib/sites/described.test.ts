@@ -122,3 +122,65 @@ describe('a described forum (Bramble)', () => {
     expect(inspectDescription(sameId, doc, url).problems['posts.id']).toMatch(/share an id/);
   });
 });
+
+describe('threaded replies and embedded authors', () => {
+  const ORIGIN2 = 'https://threads.example.net';
+  const page = `<!doctype html><html><body><main class="topic" data-id="7"><h1>Nested</h1>
+    <div class="c" data-c="1"><b class="who">ada</b><p class="txt">Top <b class="who">quoted</b></p><span class="bar"></span>
+      <div class="c" data-c="2"><b class="who">ben</b><span class="bar"></span>
+        <div class="c" data-c="3"><span class="bar"></span></div>
+      </div>
+    </div></main>
+    <script id="embedded">{"3":"cyd"}</script></body></html>`;
+  const description = (nested: boolean): SiteDescription => ({
+    version: 1,
+    name: 'Threads',
+    origins: [ORIGIN2],
+    thread: { container: 'main.topic', id: { attr: 'data-id' }, title: { selector: 'h1' }, anchor: { placement: 'prepend' } },
+    posts: { item: 'div.c', id: { attr: 'data-c' }, author: { selector: 'b.who' }, body: 'p.txt', nested, anchor: { selector: '.bar', placement: 'append' } },
+  });
+  const url = `${ORIGIN2}/t/7`;
+
+  it('is a valid description either way', () => {
+    expect(parseSiteDescription(description(true))).toMatchObject({ ok: true });
+  });
+
+  it('reads only the outermost posts unless replies nest; each nested post takes its own values, never a reply\'s', () => {
+    const flat = readPage(parsePage(page, url), new URL(url), [describedAdapter(description(false))])!;
+    expect(flat.posts.map((p) => [p.postId, p.author])).toEqual([['1', 'ada']]);
+    const nested = readPage(parsePage(page, url), new URL(url), [describedAdapter(description(true))])!;
+    // Post 3 names no author of its own: its parent's "ben" is not its author.
+    expect(nested.posts.map((p) => [p.postId, p.author])).toEqual([
+      ['1', 'ada'],
+      ['2', 'ben'],
+    ]);
+    // Each post's overlay goes in its own bar, not its reply's.
+    const anchors = nested.targets.flatMap((t) => (t.kind === 'post' ? [[t.post.postId, t.anchor.closest('div.c')!.getAttribute('data-c')]] : []));
+    expect(anchors).toEqual([
+      ['1', '1'],
+      ['2', '2'],
+    ]);
+  });
+
+  it("takes a post's author from the page's embedded data only when its markup names none, and drops it when neither does", () => {
+    const seen: string[] = [];
+    const adapter = describedAdapter(description(true), {
+      hooks: {
+        postAuthor(_el, postId, _ctx, pass) {
+          seen.push(postId);
+          const data = JSON.parse(pass.doc.getElementById('embedded')?.textContent ?? '{}') as Record<string, string>;
+          return data[postId] ?? null;
+        },
+      },
+    });
+    const read = readPage(parsePage(page, url), new URL(url), [adapter])!;
+    expect(read.posts.map((p) => [p.postId, p.author])).toEqual([
+      ['1', 'ada'],
+      ['2', 'ben'],
+      ['3', 'cyd'],
+    ]);
+    expect(seen).toEqual(['3']);
+    const without = page.replace('{"3":"cyd"}', '{}');
+    expect(readPage(parsePage(without, url), new URL(url), [adapter])!.posts.map((p) => p.postId)).toEqual(['1', '2']);
+  });
+});

@@ -30,7 +30,18 @@ export function parsePage(html: string, url: string): Document {
   open.push(window);
   const parser = new window.DOMParser();
   // happy-dom's Document implements the DOM interfaces the adapters use.
-  return parser.parseFromString(html, 'text/html') as unknown as Document;
+  return parser.parseFromString(withoutSvgRawText(html), 'text/html') as unknown as Document;
+}
+
+/**
+ * happy-dom never leaves raw-text mode after a `<style>` or `<script>` inside `<svg>` (it
+ * compares the SVG element's lower-case name with an upper-case one), so everything after such
+ * an icon is lost: a saved Reddit page would end at its logo. Browsers parse them as ordinary
+ * SVG children. They are presentation only, so they are dropped before parsing.
+ */
+export function withoutSvgRawText(html: string): string {
+  if (!/<svg\b/i.test(html)) return html;
+  return html.replace(/<svg\b[\s\S]*?<\/svg>/gi, (svg) => svg.replace(/<(style|script)\b[^>]*>[\s\S]*?<\/\1\s*>/gi, ''));
 }
 
 /** The project's own Discourse fixture `name` (tests/fixtures/discourse/<name>). */
