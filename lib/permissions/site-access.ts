@@ -344,7 +344,7 @@ export class SiteAccess {
   /** The content script's built files, as the manifest's static entry lists them. */
   private contentFiles(): { js: string[]; css: string[] } {
     const entry = this.browser.runtime.getManifest().content_scripts?.find((cs) => cs.js?.length);
-    return { js: entry?.js ?? [DEFAULT_CONTENT_SCRIPT], css: entry?.css ?? [] };
+    return { js: (entry?.js ?? [DEFAULT_CONTENT_SCRIPT]).map(extensionPath), css: (entry?.css ?? []).map(extensionPath) };
   }
 
   /** Injects the content script into the given tab (if it shows this origin) and every open tab on the origin. */
@@ -374,6 +374,15 @@ export class SiteAccess {
       return false;
     }
   }
+}
+
+/**
+ * A file of the extension as `scripting` takes it: relative to the extension's root. Firefox's
+ * `runtime.getManifest()` lists content script files as full `moz-extension://` URLs, which
+ * its `registerContentScripts` refuses ("must be a relative URL").
+ */
+function extensionPath(file: string): string {
+  return /^[a-z][a-z0-9+.-]*:\/\//i.test(file) ? new URL(file).pathname.replace(/^\/+/, '') : file;
 }
 
 function sameList(a: readonly string[], b: readonly string[]): boolean {
