@@ -93,6 +93,10 @@ class ChromiumPage extends HandleScope implements TendPage {
     return this.page.evaluate(fn as never, arg as never) as Promise<R>;
   }
 
+  type(text: string): Promise<void> {
+    return this.page.keyboard.type(text);
+  }
+
   press(key: string): Promise<void> {
     return this.page.keyboard.press(key);
   }
@@ -169,8 +173,11 @@ class ChromiumPrivatePage implements TendPage {
   click(): Promise<void> { return this.unavailable(); }
   fill(): Promise<void> { return this.unavailable(); }
   isFocused(): Promise<boolean> { return this.unavailable(); }
+  focus(): Promise<void> { return this.unavailable(); }
+  isChecked(): Promise<boolean> { return this.unavailable(); }
   overlay(): Overlay { return this.unavailable(); }
   press(): Promise<void> { return this.unavailable(); }
+  type(): Promise<void> { return this.unavailable(); }
   reload(): Promise<void> { return this.unavailable(); }
   setColorScheme(): Promise<void> { return this.unavailable(); }
   screenshot(): Promise<string> { return this.unavailable(); }

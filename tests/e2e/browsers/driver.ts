@@ -55,6 +55,10 @@ export interface Scope {
   click(target: Target | string, options?: { timeoutMs?: number }): Promise<void>;
   /** Replaces a text field's value by typing, as a person does (real key events). */
   fill(target: Target | string, text: string): Promise<void>;
+  /** Moves the keyboard focus to the first visible match, as Tab would (no pointer). */
+  focus(target: Target | string): Promise<void>;
+  /** Whether a checkbox or switch is checked. */
+  isChecked(target: Target | string): Promise<boolean>;
   /** Whether the first match has the focus within its document or shadow root. */
   isFocused(target: Target | string): Promise<boolean>;
 }
@@ -79,6 +83,8 @@ export interface TendPage extends Scope {
   evaluate<R, A = undefined>(fn: (arg: A) => R | Promise<R>, arg?: A): Promise<R>;
   /** Presses one key (`Enter`, `Tab`, `Escape`) in this page. */
   press(key: string): Promise<void>;
+  /** Types text where the focus is, one real key event per character. */
+  type(text: string): Promise<void>;
   /** Reloads and waits for the load. */
   reload(): Promise<void>;
   /** Light or dark `prefers-color-scheme` (Firefox: for every page of the browser). */

@@ -161,6 +161,10 @@ class FirefoxPage extends HandleScope implements TendPage {
     return this.page.evaluate(fn as never, arg as never) as Promise<R>;
   }
 
+  type(text: string): Promise<void> {
+    return this.page.keyboard.type(text);
+  }
+
   press(key: string): Promise<void> {
     return this.page.keyboard.press(key as never);
   }

@@ -94,6 +94,24 @@ export class HandleScope implements Scope {
     }
   }
 
+  async focus(target: Target | string): Promise<void> {
+    const element = await this.element(target);
+    try {
+      await element.evaluate((el: HTMLElement) => el.focus());
+    } finally {
+      await element.dispose().catch(() => undefined);
+    }
+  }
+
+  async isChecked(target: Target | string): Promise<boolean> {
+    const element = await this.element(target);
+    try {
+      return (await element.evaluate((el: HTMLInputElement) => el.checked)) as boolean;
+    } finally {
+      await element.dispose().catch(() => undefined);
+    }
+  }
+
   async isFocused(target: Target | string): Promise<boolean> {
     const element = await this.element(target);
     try {

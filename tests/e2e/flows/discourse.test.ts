@@ -1,8 +1,9 @@
 /**
  * A person on a Discourse forum, in each browser: overlays on every post under the forum's
  * real host name (meta.discourse.org, built in), posts rendered late, a client-side move from
- * a topic to the list; thanks with a note that outlives a reload and can be taken back; a
- * claim the popup shows with time left, released and then marked done from the popup.
+ * a topic to the list; thanks with a note that outlives a reload and can be taken back, from
+ * the mouse or the keyboard alone; my own post; a claim the popup shows with time left,
+ * released and then marked done from the popup; a dark page and a dark popup.
  */
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
@@ -10,7 +11,7 @@ import { afterAll, beforeAll, expect, it } from 'vitest';
 import { discourseListPage, discoursePost, discourseTopicPage } from '../../fixtures/discourse/generate';
 import { BROWSER, describeFlow, launchTend, flowBuild, type TendBrowser, type TendPage } from '../browsers';
 import { REPO_ROOT, serveFixtures, type FixtureServer } from '../helpers';
-import { CLAIM_BAR, POST_OVERLAYS, ROW_CHIPS, claimBar, openThanks, postOverlay, rowChip, takeBackThanks, thank, thanksCount, closeThanks } from './tend-ui';
+import { CLAIM_BAR, POST_OVERLAYS, ROW_CHIPS, THANKS_PANEL, THANKS_TOGGLE, claimBar, closeThanks, openThanks, postOverlay, rowChip, takeBackThanks, thank, thanksCount } from './tend-ui';
 
 const FIXTURES = path.join(REPO_ROOT, 'tests', 'fixtures', 'discourse');
 const HOST = 'meta.discourse.org';
@@ -130,6 +131,43 @@ describeFlow('Tend on Discourse', () => {
     await expect.poll(() => postOverlay(page, 3).text()).toMatch(/This helped/);
     expect(await thanksCount(postOverlay(page, 3))).toBe(0);
     expect(await openThanks(postOverlay(page, 3))).not.toContain(note);
+    await page.close();
+  });
+
+  it('is operable from the keyboard alone: open, write, send, and Escape closes', async () => {
+    const page = await open(TOPIC);
+    const fourth = postOverlay(page, 4);
+    await expect.poll(() => fourth.text()).toMatch(/This helped/);
+    await fourth.focus(THANKS_TOGGLE);
+    await page.press('Enter');
+    // The panel opens with the note field focused.
+    await expect.poll(() => fourth.count(THANKS_PANEL)).toBe(1);
+    await expect.poll(() => fourth.isFocused({ css: 'textarea' })).toBe(true);
+    await page.type('Clear steps, thank you');
+    await page.press('Tab');
+    await page.press('Enter');
+    await expect.poll(() => thanksCount(fourth)).toBe(1);
+    // Sent: the panel closes by itself and the focus is back on the button that opened it.
+    await expect.poll(() => fourth.count(THANKS_PANEL)).toBe(0);
+    expect(await fourth.isFocused(THANKS_TOGGLE)).toBe(true);
+    await page.press('Enter');
+    await expect.poll(() => fourth.count(THANKS_PANEL)).toBe(1);
+    expect(await fourth.text(THANKS_PANEL)).toContain('Clear steps, thank you');
+    await page.press('Escape');
+    await expect.poll(() => fourth.count(THANKS_PANEL)).toBe(0);
+    expect(await fourth.isFocused(THANKS_TOGGLE)).toBe(true);
+    await page.close();
+  });
+
+  it('on my own post says who thanked me, and offers nothing to do', async () => {
+    const page = await open(TOPIC);
+    // bob is signed in, and post 2 is his.
+    const own = postOverlay(page, 2);
+    await expect.poll(() => own.text(THANKS_TOGGLE)).toBe('♡No thanks yet');
+    const panel = await openThanks(own);
+    expect(panel).toContain('Nobody has said this post helped them yet.');
+    expect(await own.count({ role: 'button', name: 'Send thanks' })).toBe(0);
+    expect(await own.count({ css: 'textarea' })).toBe(0);
     await page.close();
   });
 

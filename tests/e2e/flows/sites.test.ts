@@ -87,9 +87,13 @@ describeFlow('enabling Tend on a forum that is not built in', () => {
     await popup.close();
   });
 
-  it('runs by itself in a new page of the forum', async () => {
+  it('runs by itself in a new page of the forum, which the popup then knows as Discourse', async () => {
     const page = await tend.openPage(server.url(TOPIC, HOST));
     await expect.poll(() => page.count(CLAIM_BAR), { timeout: 10_000 }).toBe(1);
+    const popup = await tend.openPopup(page);
+    await expect.poll(() => popup.text(SITE_CARD)).toContain('Tend is on here');
+    expect(await popup.text(SITE_CARD)).not.toContain('does not know this forum yet');
+    await popup.close();
     await page.close();
   });
 
