@@ -27,7 +27,7 @@ function topicFor(req: IncomingMessage, res: ServerResponse): void {
   res.end(discourseTopicPage({ topicId: TOPIC_ID, title: 'Webhooks stop after upgrading', posts: 4, viewer, authors: ['alice', 'bob', 'carol', 'dave'] }));
 }
 
-describe.skipIf(!browserAvailable('chromium') || !browserAvailable('firefox'))('a team in Chromium and Firefox', () => {
+describe.skipIf(!browserAvailable('chromium') || !browserAvailable('firefox'))('Firefox with Chromium: a team on one server', () => {
   let team: TeamServer;
   let fixtures: FixtureServer;
   let anna: { tend: TendBrowser; topic: TendPage };

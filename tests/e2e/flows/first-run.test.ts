@@ -32,7 +32,7 @@ describeFlow('the first minutes', () => {
     // Opened without a tab to look at, the popup's "current tab" is itself: not a web page.
     const popup = await tend.openPopup();
     await expect.poll(() => popup.text({ css: 'section.site' })).toContain('Tend can’t run on this page.');
-    expect(await popup.text({ css: 'main' })).toContain('Nothing claimed.');
+    await expect.poll(() => popup.text({ css: 'main' })).toContain('Nothing claimed.');
     await popup.click({ role: 'tab', name: /Thanks/ });
     await expect.poll(() => popup.text({ css: 'main' })).toContain('No thanks yet.');
     await popup.screenshot(`${BROWSER}-popup-empty-light`);
