@@ -39,6 +39,8 @@ export default defineConfig({
           exclude: [...configDefaults.exclude, 'tests/e2e/firefox/**'],
           globalSetup: ['tests/e2e/global-setup.ts'],
           provide: { tendBrowser: 'chromium' },
+          // A loaded machine slows browsers down: waits for a condition end later, not sooner.
+          expect: { poll: { timeout: 10_000 } },
           testTimeout: 60_000,
           hookTimeout: 180_000,
           fileParallelism: false,
@@ -53,6 +55,7 @@ export default defineConfig({
           include: ['tests/e2e/flows/**/*.test.ts', 'tests/e2e/firefox/**/*.test.ts'],
           globalSetup: ['tests/e2e/global-setup.ts'],
           provide: { tendBrowser: 'firefox' },
+          expect: { poll: { timeout: 10_000 } },
           testTimeout: 60_000,
           hookTimeout: 180_000,
           fileParallelism: false,

@@ -31,7 +31,24 @@ type Chrome = {
 
 function pageIo(page: Page): ScopeIo {
   return {
-    click: (element) => (element as ElementHandle).click(),
+    // A person clicks in the tab in front (and a tab behind gets no animation frames, which
+    // Playwright waits for).
+    // Real pointer input at the element's place, as Puppeteer does in Firefox: what is on top
+    // there gets the click, whatever covers the element.
+    click: async (element, at) => {
+      await page.bringToFront();
+      const handle = element as ElementHandle;
+      await handle.evaluate((el: Element) => {
+        const r = el.getBoundingClientRect();
+        if (r.top < 0 || r.left < 0 || r.bottom > innerHeight || r.right > innerWidth) el.scrollIntoView({ block: 'center', inline: 'center' });
+      });
+      const box = await handle.boundingBox();
+      if (!box) throw new Error('click: the element has no box on the page');
+      const x = box.x + (at ? at.x : box.width / 2);
+      const y = box.y + (at ? at.y : box.height / 2);
+      await page.mouse.move(x, y);
+      await page.mouse.click(x, y);
+    },
     type: (text) => page.keyboard.type(text),
     press: (key) => page.keyboard.press(key),
   };
@@ -103,6 +120,10 @@ class ChromiumPage extends HandleScope implements TendPage {
 
   async reload(): Promise<void> {
     await this.page.reload();
+  }
+
+  setViewport(size: { width: number; height: number }): Promise<void> {
+    return this.page.setViewportSize(size);
   }
 
   async setColorScheme(scheme: ColorScheme): Promise<void> {
@@ -180,6 +201,7 @@ class ChromiumPrivatePage implements TendPage {
   type(): Promise<void> { return this.unavailable(); }
   reload(): Promise<void> { return this.unavailable(); }
   setColorScheme(): Promise<void> { return this.unavailable(); }
+  setViewport(): Promise<void> { return this.unavailable(); }
   screenshot(): Promise<string> { return this.unavailable(); }
   answerDialogs(): { messages: string[] } { return this.unavailable(); }
 }
@@ -251,6 +273,18 @@ export async function launchChromiumTend(builds: ChromiumBuilds, options: Launch
         viewport: { width: 380, height: 600 },
         colorScheme: opts.colorScheme ?? 'light',
       });
+    },
+    async findPage(url, opts = {}) {
+      const deadline = Date.now() + (opts.timeoutMs ?? 10_000);
+      for (;;) {
+        const page = context.pages().find((p) => p.url() === url);
+        if (page) {
+          await page.waitForLoadState('load');
+          return new ChromiumPage(page, url);
+        }
+        if (Date.now() > deadline) throw new Error(`Chromium: no tab shows ${url}`);
+        await new Promise((resolve) => setTimeout(resolve, 100));
+      }
     },
     async openPrivatePage(url) {
       await wake();

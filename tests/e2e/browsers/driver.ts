@@ -51,8 +51,11 @@ export interface Scope {
   text(target?: Target | string): Promise<string>;
   /** How many elements match (by CSS: every match; by role: the rendered ones). */
   count(target: Target | string): Promise<number>;
-  /** Clicks the first visible match with real pointer input, waiting for it to appear. */
-  click(target: Target | string, options?: { timeoutMs?: number }): Promise<void>;
+  /**
+   * Clicks the first visible match with real pointer input, waiting for it to appear: at its
+   * centre, or `at` pixels from its top left corner.
+   */
+  click(target: Target | string, options?: { timeoutMs?: number; at?: { x: number; y: number } }): Promise<void>;
   /** Replaces a text field's value by typing, as a person does (real key events). */
   fill(target: Target | string, text: string): Promise<void>;
   /** Moves the keyboard focus to the first visible match, as Tab would (no pointer). */
@@ -87,6 +90,8 @@ export interface TendPage extends Scope {
   type(text: string): Promise<void>;
   /** Reloads and waits for the load. */
   reload(): Promise<void>;
+  /** Sets the size of the page's viewport. */
+  setViewport(size: { width: number; height: number }): Promise<void>;
   /** Light or dark `prefers-color-scheme` (Firefox: for every page of the browser). */
   setColorScheme(scheme: ColorScheme): Promise<void>;
   /** Saves `test-results/screenshots/<name>.png` and returns its path. */
@@ -116,6 +121,8 @@ export interface TendBrowser {
    * the tab (`activeTab`), so Tend can read its address — is given first.
    */
   openPopup(forPage?: TendPage, options?: { colorScheme?: ColorScheme }): Promise<TendPage>;
+  /** A tab something else opened (Tend, a link), once it shows `url`; waits up to `timeoutMs`. */
+  findPage(url: string, options?: { timeoutMs?: number }): Promise<TendPage>;
   /** Opens `url` in a new private window (Tend runs there only with `allowPrivate`). */
   openPrivatePage(url: string): Promise<TendPage>;
   /** Whether the page's tab is in a private window, as the browser tells extensions. */

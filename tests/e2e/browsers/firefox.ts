@@ -69,9 +69,9 @@ function shadowRootOf(host: ElementHandle): ElementHandle | null {
 function pageIo(page: Page): ScopeIo {
   return {
     // A person clicks in the tab in front: Firefox shows a tab's prompts only while it is.
-    click: async (element) => {
+    click: async (element, at) => {
       await page.bringToFront();
-      await (element as ElementHandle).click();
+      await (element as ElementHandle).click(at ? { offset: at } : {});
     },
     type: (text) => page.keyboard.type(text),
     press: (key) => page.keyboard.press(key as never),
@@ -172,6 +172,10 @@ class FirefoxPage extends HandleScope implements TendPage {
   async reload(): Promise<void> {
     // BiDi's reload waits for the load of extension pages too (Puppeteer's misses their events).
     await this.tend.bidi.send('browsingContext.reload', { context: this.context, wait: 'complete' });
+  }
+
+  setViewport(size: { width: number; height: number }): Promise<void> {
+    return this.page.setViewport(size);
   }
 
   setColorScheme(scheme: ColorScheme): Promise<void> {
@@ -310,6 +314,22 @@ class FirefoxTend implements TendBrowser {
       query = `?tabId=${tabId}`;
     }
     return this.openExtensionPage(`popup.html${query}`, { viewport: { width: 380, height: 600 }, colorScheme: options.colorScheme ?? 'light' });
+  }
+
+  async findPage(url: string, options: { timeoutMs?: number } = {}): Promise<TendPage> {
+    const deadline = Date.now() + (options.timeoutMs ?? 10_000);
+    for (;;) {
+      // BiDi knows every tab's address; Puppeteer's page.url() misses extension pages' navigations.
+      const contexts = (await this.bidi.send('browsingContext.getTree', { maxDepth: 0 })).result.contexts as BidiContext[];
+      const context = contexts.find((c) => c.url === url)?.context;
+      const page = context ? (await this.browser.pages()).find((p) => contextOf(p) === context) : undefined;
+      if (page) {
+        await page.waitForFunction(() => document.readyState === 'complete');
+        return new FirefoxPage(page, url, this);
+      }
+      if (Date.now() > deadline) throw new Error(`Firefox: no tab shows ${url}`);
+      await sleep(100);
+    }
   }
 
   async openPrivatePage(url: string): Promise<TendPage> {

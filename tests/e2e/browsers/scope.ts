@@ -17,8 +17,8 @@ export interface HandleLike {
 
 /** What a scope needs from its browser besides the handle. */
 export interface ScopeIo {
-  /** Clicks a found element with real pointer input. */
-  click(element: unknown): Promise<void>;
+  /** Clicks a found element with real pointer input, at its centre or `at` from its top left. */
+  click(element: unknown, at?: { x: number; y: number }): Promise<void>;
   /** Types text into whatever has the focus. */
   type(text: string): Promise<void>;
   /** Presses one key where the focus is. */
@@ -72,10 +72,10 @@ export class HandleScope implements Scope {
     return (await this.query(target, 'count')) as number;
   }
 
-  async click(target: Target | string, options: { timeoutMs?: number } = {}): Promise<void> {
+  async click(target: Target | string, options: { timeoutMs?: number; at?: { x: number; y: number } } = {}): Promise<void> {
     const element = await this.element(target, options.timeoutMs);
     try {
-      await this.io.click(element.asElement());
+      await this.io.click(element.asElement(), options.at);
     } finally {
       await element.dispose().catch(() => undefined);
     }
