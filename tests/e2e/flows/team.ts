@@ -39,9 +39,13 @@ export async function startTeamServer(team: string): Promise<TeamServer> {
   };
 }
 
-/** Joins `tend` to the team as `name` through the `sync.join` page request, and checks it is synced. */
-export async function joinTeam(tend: TendBrowser, team: TeamServer, name: string, role: 'manager' | 'member' = 'member'): Promise<void> {
-  const joined = await tend.send({ type: 'sync.join', server: team.url, code: await team.invite(role), name });
+/**
+ * Joins `tend` to the team as `name` through the `sync.join` page request, and checks it is
+ * synced. `via` is the address the browser is given instead of the server's own (a proxy).
+ */
+export async function joinTeam(tend: TendBrowser, team: TeamServer, name: string, options: { role?: 'manager' | 'member'; via?: string } = {}): Promise<void> {
+  const role = options.role ?? 'member';
+  const joined = await tend.send({ type: 'sync.join', server: options.via ?? team.url, code: await team.invite(role), name });
   expect(joined, JSON.stringify(joined)).toMatchObject({ ok: true, value: { member: { name, role } } });
   // Called from hooks, where expect.poll is not allowed.
   const deadline = Date.now() + 15_000;
@@ -64,6 +68,8 @@ export interface Teammate {
   id: string;
   /** Makes one op with his token, as his browser would push it; fails the test if the server refuses it. */
   does(payload: Payload): Promise<void>;
+  /** The team's log as his browser would pull it: every accepted op. */
+  pull(): Promise<(Op & { seq: number })[]>;
 }
 
 /** A teammate called `name`, joined through the API. */
@@ -87,6 +93,16 @@ export async function teammate(team: TeamServer, name: string): Promise<Teammate
       });
       const body = (await pushed.json()) as { results: { ok: boolean; reason?: string }[] };
       expect(body.results[0], JSON.stringify(body)).toMatchObject({ ok: true });
+    },
+    async pull() {
+      const ops: (Op & { seq: number })[] = [];
+      for (let after = 0; ; ) {
+        const res = await fetch(`${team.url}/v1/ops?after=${after}`, { headers: { Authorization: `Bearer ${joined.token}`, 'Tend-Protocol': '1' } });
+        const page = (await res.json()) as { ops: (Op & { seq: number })[]; next: number; more: boolean };
+        ops.push(...page.ops);
+        if (!page.more) return ops;
+        after = page.next;
+      }
     },
   };
 }
