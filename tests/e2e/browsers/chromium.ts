@@ -7,6 +7,7 @@
 import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import type { BrowserContext, ElementHandle, Page } from 'playwright-core';
+import { checkA11y, type A11yViolation } from '../helpers/a11y';
 import { launchExtension, screenshot as saveScreenshot, serviceWorkerStatus, stopServiceWorker, tabIdOf as chromiumTabIdOf, waitForServiceWorker, type LaunchedExtension } from '../helpers/browser';
 import { openQuietExtensionPage, sendFromPage, type TendReply } from '../helpers/messaging';
 import { SCREENSHOTS_DIR } from '../helpers/paths';
@@ -134,6 +135,10 @@ class ChromiumPage extends HandleScope implements TendPage {
     return saveScreenshot(this.page, name, options);
   }
 
+  accessibilityViolations(options: { include?: string } = {}): Promise<A11yViolation[]> {
+    return checkA11y(this.page, options);
+  }
+
   answerDialogs(answer: 'accept' | 'dismiss'): { messages: string[] } {
     const seen = { messages: [] as string[] };
     this.page.on('dialog', (dialog) => {
@@ -204,6 +209,7 @@ class ChromiumPrivatePage implements TendPage {
   setViewport(): Promise<void> { return this.unavailable(); }
   screenshot(): Promise<string> { return this.unavailable(); }
   answerDialogs(): { messages: string[] } { return this.unavailable(); }
+  accessibilityViolations(): Promise<A11yViolation[]> { return this.unavailable(); }
 }
 
 /** Launches Chromium with Tend (`options.build`) in a fresh profile. */

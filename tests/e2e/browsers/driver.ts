@@ -5,6 +5,7 @@
  * implementation drives Playwright (`chromium.ts`), Firefox's drives Puppeteer over WebDriver
  * BiDi (`firefox.ts`); a flow written against these interfaces runs in both.
  */
+import type { A11yViolation } from '../helpers/a11y';
 import type { TendReply } from '../helpers/messaging';
 import type { Target } from './find';
 
@@ -96,6 +97,8 @@ export interface TendPage extends Scope {
   setColorScheme(scheme: ColorScheme): Promise<void>;
   /** Saves `test-results/screenshots/<name>.png` and returns its path. */
   screenshot(name: string, options?: { fullPage?: boolean }): Promise<string>;
+  /** Serious and critical axe-core violations on the page (or within `include`, a CSS selector). */
+  accessibilityViolations(options?: { include?: string }): Promise<A11yViolation[]>;
   /** Answers the page's native dialogs (`confirm`) from now on, and records their messages. */
   answerDialogs(answer: 'accept' | 'dismiss'): { messages: string[] };
   close(): Promise<void>;

@@ -16,6 +16,7 @@
 import { randomUUID } from 'node:crypto';
 import path from 'node:path';
 import puppeteer, { type Browser, type ElementHandle, type Page } from 'puppeteer-core';
+import { runAxe, type A11yViolation } from '../helpers/a11y';
 import type { TendReply } from '../helpers/messaging';
 import { SCREENSHOTS_DIR } from '../helpers/paths';
 import type { BackgroundState, ColorScheme, LaunchTendOptions, Overlay, TendBrowser, TendPage } from './driver';
@@ -186,6 +187,10 @@ class FirefoxPage extends HandleScope implements TendPage {
     const file = path.join(SCREENSHOTS_DIR, name.endsWith('.png') ? name : `${name}.png`);
     await this.page.screenshot({ path: file as `${string}.png`, fullPage: options.fullPage ?? true });
     return file;
+  }
+
+  accessibilityViolations(options: { include?: string } = {}): Promise<A11yViolation[]> {
+    return runAxe((code, arg) => this.page.evaluate(code as never, arg as never), options);
   }
 
   answerDialogs(answer: 'accept' | 'dismiss'): { messages: string[] } {

@@ -13,7 +13,7 @@ import { afterAll, beforeAll, expect, it } from 'vitest';
 import { brambleBoardPage, brambleThreadPage, brambleThreadPath, type BrambleThread } from '../../fixtures/bramble/generate';
 import { BROWSER, describeFlow, flowBuild, launchTend, type TendBrowser, type TendPage } from '../browsers';
 import { serveFixtures, type FixtureServer } from '../helpers';
-import { CLAIM_BAR, POST_OVERLAYS, ROW_CHIPS, claimBar, rowChip, thank, thanksCount } from './tend-ui';
+import { CLAIM_BAR, POST_OVERLAYS, ROW_CHIPS, claimBar, rowChip, thank, thanksCount, expectAccessible } from './tend-ui';
 
 const HOST = 'bramble.test';
 const THREADS: BrambleThread[] = [
@@ -102,6 +102,7 @@ describeFlow('describing a forum Tend has never seen', () => {
     await editor.fill(field('viewer'), '.signed-in .me-name');
     await expect.poll(() => editor.text({ css: '.ed-summary' })).toBe('6 posts, 6 authors, 6 ids, 6 permalinks, 1 title, 0 rows');
     await forum.screenshot(`${BROWSER}-describe-outlines`, { fullPage: false });
+    await expectAccessible(editor);
     await editor.screenshot(`${BROWSER}-describe-editor`);
 
     await editor.click({ role: 'button', name: 'Save' });

@@ -11,7 +11,7 @@ import { afterAll, beforeAll, expect, it } from 'vitest';
 import { discourseListPage, discoursePost, discourseTopicPage } from '../../fixtures/discourse/generate';
 import { BROWSER, describeFlow, launchTend, flowBuild, type TendBrowser, type TendPage } from '../browsers';
 import { REPO_ROOT, serveFixtures, type FixtureServer } from '../helpers';
-import { CLAIM_BAR, POST_OVERLAYS, ROW_CHIPS, THANKS_PANEL, THANKS_TOGGLE, claimBar, closeThanks, openThanks, postOverlay, rowChip, takeBackThanks, thank, thanksCount } from './tend-ui';
+import { CLAIM_BAR, POST_OVERLAYS, ROW_CHIPS, THANKS_PANEL, THANKS_TOGGLE, claimBar, closeThanks, openThanks, postOverlay, rowChip, takeBackThanks, thank, thanksCount, expectAccessible } from './tend-ui';
 
 const FIXTURES = path.join(REPO_ROOT, 'tests', 'fixtures', 'discourse');
 const HOST = 'meta.discourse.org';
@@ -61,6 +61,7 @@ describeFlow('Tend on Discourse', () => {
     await expect.poll(() => claimBar(page).text()).toMatch(/I'll handle this/);
     expect(await page.evaluate(() => location.origin)).toBe(server.origin(HOST));
     expect(await postOverlay(page, 3).attribute('data-theme')).toBe('light');
+    await expectAccessible(page, 'tend-overlay');
     await page.screenshot(shot('discourse-topic-light'));
     await page.close();
   });
@@ -183,6 +184,7 @@ describeFlow('Tend on Discourse', () => {
     expect(await popup.text(mine)).toContain('Cloaked posts');
     expect(await popup.text(mine)).toContain('here');
     expect(await popup.text(mine)).toContain('24 hr left');
+    await expectAccessible(popup);
     await popup.screenshot(shot('popup-claim-light'));
 
     await popup.click({ role: 'button', name: 'Release claim on Cloaked posts' });
@@ -208,6 +210,7 @@ describeFlow('Tend on Discourse', () => {
     const popup = await tend.openPopup(page, { colorScheme: 'dark' });
     await expect.poll(() => popup.text({ css: 'section.site' })).toContain('meta.discourse.org');
     expect(await popup.evaluate(() => matchMedia('(prefers-color-scheme: dark)').matches)).toBe(true);
+    await expectAccessible(popup);
     await popup.screenshot(shot('popup-dark'));
     await popup.setColorScheme('light');
     await popup.close();

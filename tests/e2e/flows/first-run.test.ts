@@ -5,6 +5,7 @@
  */
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { BROWSER, describeFlow, flowBuild, launchTend, type TendBrowser } from '../browsers';
+import { expectAccessible } from './tend-ui';
 
 type Tabs = { tabs: { query(q: object): Promise<{ id?: number; url?: string; active?: boolean }[]> } };
 
@@ -35,6 +36,7 @@ describeFlow('the first minutes', () => {
     await expect.poll(() => popup.text({ css: 'main' })).toContain('Nothing claimed.');
     await popup.click({ role: 'tab', name: /Thanks/ });
     await expect.poll(() => popup.text({ css: 'main' })).toContain('No thanks yet.');
+    await expectAccessible(popup);
     await popup.screenshot(`${BROWSER}-popup-empty-light`);
     await popup.click({ role: 'button', name: 'Set your name' });
     await expect.poll(async () => (await welcomeTabs()).length).toBe(2);
@@ -49,6 +51,7 @@ describeFlow('the first minutes', () => {
       await page.click({ role: 'button', name: 'Save' });
       await expect.poll(() => page.text({ role: 'alert' })).toBe('Enter a name.');
       expect(await page.isFocused(name)).toBe(true);
+      await expectAccessible(page);
       await page.screenshot(`${BROWSER}-welcome-error-${scheme}`);
       await page.fill(name, 'x'.repeat(61));
       await page.press('Enter');
@@ -57,6 +60,7 @@ describeFlow('the first minutes', () => {
       await page.press('Enter');
       await expect.poll(() => page.text({ role: 'status' })).toContain('Teammates will see you as Ada Lovelace');
       expect(await page.count({ role: 'alert' })).toBe(0);
+      await expectAccessible(page);
       await page.screenshot(`${BROWSER}-welcome-${scheme}`);
       await page.setColorScheme('light');
       await page.close();

@@ -10,6 +10,7 @@
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { BROWSER, describeFlow, flowBuild, launchTend, type TendBrowser } from '../browsers';
 import { startTeamServer, type TeamServer } from './team';
+import { expectAccessible } from './tend-ui';
 
 describeFlow('settings: joining and leaving a team', () => {
   let tend: TendBrowser;
@@ -46,8 +47,10 @@ describeFlow('settings: joining and leaving a team', () => {
     expect(await page.text({ css: '.facts' })).toContain(`Server127.0.0.1:${team.server.port}`);
     await expect.poll(() => page.text({ css: '.sync-state' }), { timeout: 10_000 }).toMatch(/Synced/);
     expect(await tend.hasSitePermission(team.url)).toBe(true);
+    await expectAccessible(page);
     await page.screenshot(`${BROWSER}-settings-team-light`);
     await page.setColorScheme('dark');
+    await expectAccessible(page);
     await page.screenshot(`${BROWSER}-settings-team-dark`);
     await page.setColorScheme('light');
 

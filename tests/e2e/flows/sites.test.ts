@@ -13,7 +13,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { BROWSER, describeFlow, flowBuild, launchTend, type TendBrowser, type TendPage } from '../browsers';
 import { REPO_ROOT, serveFixtures, type FixtureServer } from '../helpers';
-import { CLAIM_BAR, POST_OVERLAYS, claimBar } from './tend-ui';
+import { CLAIM_BAR, POST_OVERLAYS, claimBar, expectAccessible } from './tend-ui';
 
 const HOST = 'forum.example.test';
 const TOPIC = '/t/rotating-api-keys-without-downtime/4821';
@@ -51,6 +51,7 @@ describeFlow('enabling Tend on a forum that is not built in', () => {
     expect(await tend.hasSitePermission(origin)).toBe(!tend.asksForSites);
     // Tend does not run there: the page has no overlay (its built-in script only matches built-in hosts).
     expect(await forum.count('tend-overlay')).toBe(0);
+    await expectAccessible(popup);
     await popup.screenshot(`${BROWSER}-popup-site-off-light`);
     await popup.close();
   });
@@ -83,6 +84,7 @@ describeFlow('enabling Tend on a forum that is not built in', () => {
     await expect.poll(() => claimBar(forum).text()).toMatch(/I'll handle this/);
     // What Tend saw on the page is counted in the popup, live.
     await expect.poll(async () => Number(await popup.text({ css: 'li[data-state="unclaimed"] .n' })), { timeout: 10_000 }).toBeGreaterThan(0);
+    await expectAccessible(popup);
     await popup.screenshot(`${BROWSER}-popup-site-on-light`);
     await popup.close();
   });

@@ -5,6 +5,7 @@
  */
 import { expect } from 'vitest';
 import type { Overlay, TendPage } from '../browsers';
+import { formatViolations } from '../helpers/a11y';
 
 /** Every post overlay on the page. */
 export const POST_OVERLAYS = 'tend-overlay[data-tend-kind="post"]';
@@ -58,4 +59,10 @@ export async function thanksCount(post: Overlay): Promise<number> {
   const text = await post.text(THANKS_TOGGLE);
   const m = /(\d+)\s*$/.exec(text);
   return m ? Number(m[1]) : 0;
+}
+
+/** No serious or critical axe-core violation on the page (or within `include`). */
+export async function expectAccessible(page: TendPage, include?: string): Promise<void> {
+  const violations = await page.accessibilityViolations(include ? { include } : {});
+  expect(violations, formatViolations(violations)).toEqual([]);
 }
