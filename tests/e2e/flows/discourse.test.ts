@@ -17,6 +17,7 @@ const FIXTURES = path.join(REPO_ROOT, 'tests', 'fixtures', 'discourse');
 const HOST = 'meta.discourse.org';
 const TOPIC = '/t/rotating-api-keys-without-downtime/4821';
 
+const bigTopic = discourseTopicPage({ topicId: 5000, title: 'A very long topic', posts: 1_000, viewer: 'bob' });
 const cloakedTopic = discourseTopicPage({ topicId: 5001, title: 'Cloaked posts', posts: 12, viewer: 'bob', cloakedFrom: 7 });
 const list = discourseListPage([
   { id: 4821, title: 'Rotating API keys without downtime', replies: 5, solved: true },
@@ -40,6 +41,7 @@ describeFlow('Tend on Discourse', () => {
       root: FIXTURES,
       routes: {
         [TOPIC]: readFileSync(path.join(FIXTURES, 'topic.html'), 'utf8'),
+        '/t/a-very-long-topic/5000': bigTopic,
         '/t/cloaked-posts/5001': cloakedTopic,
         '/t/dark-theme-topic/5003': darkTopic,
         '/latest': list,
@@ -82,6 +84,14 @@ describeFlow('Tend on Discourse', () => {
     await expect.poll(() => page.count(POST_OVERLAYS)).toBe(8);
     expect(await thanksCount(postOverlay(page, 8))).toBe(0);
     expect(await postOverlay(page, 8).text()).toMatch(/This helped/);
+    await page.close();
+  });
+
+  it('mounts all overlays on a topic with 1,000 posts, one per post', async () => {
+    const page = await open('/t/a-very-long-topic/5000');
+    await expect.poll(() => page.count(POST_OVERLAYS), { timeout: 30_000 }).toBe(1_000);
+    expect(await page.count(CLAIM_BAR)).toBe(1);
+    expect(await page.count('article tend-overlay')).toBe(1_000);
     await page.close();
   });
 
