@@ -21,6 +21,7 @@ export type BrowserName = 'chromium' | 'firefox';
  */
 export type Build = 'test' | 'shipped';
 
+/** `prefers-color-scheme` as a page sees it. */
 export type ColorScheme = 'light' | 'dark';
 
 /** What the background is doing, in both browsers' terms (a service worker or an event page). */

@@ -10,6 +10,7 @@
  */
 import { createConnection, createServer, type AddressInfo, type Server, type Socket } from 'node:net';
 
+/** The running proxy. */
 export interface HostProxy {
   /** The port Firefox's `network.proxy.http_port` / `ssl_port` point at. */
   port: number;
