@@ -1,4 +1,4 @@
-import { defineConfig } from 'vitest/config';
+import { configDefaults, defineConfig } from 'vitest/config';
 import { WxtVitest } from 'wxt/testing';
 
 export default defineConfig({
@@ -29,13 +29,33 @@ export default defineConfig({
         },
       },
       {
-        // Real Chromium runs last and alone: sharing two cores with the CPU-heavy server suite
-        // only makes timing-sensitive browser tests slower and less predictable.
+        // Real Chromium runs after the unit and server suites, alone: sharing two cores with the
+        // CPU-heavy server suite only makes timing-sensitive browser tests slower and less
+        // predictable. Everything in tests/e2e except what only Firefox runs.
         test: {
           name: 'e2e',
           sequence: { groupOrder: 2 },
           include: ['tests/e2e/**/*.test.ts'],
+          exclude: [...configDefaults.exclude, 'tests/e2e/firefox/**'],
           globalSetup: ['tests/e2e/global-setup.ts'],
+          provide: { tendBrowser: 'chromium' },
+          // A loaded machine slows browsers down: waits for a condition end later, not sooner.
+          expect: { poll: { timeout: 10_000 } },
+          testTimeout: 60_000,
+          hookTimeout: 180_000,
+          fileParallelism: false,
+        },
+      },
+      {
+        // Real Firefox ESR, last and alone: the shared flows (tests/e2e/flows, the same files
+        // as in Chromium) and what only Firefox has (tests/e2e/firefox).
+        test: {
+          name: 'e2e-firefox',
+          sequence: { groupOrder: 3 },
+          include: ['tests/e2e/flows/**/*.test.ts', 'tests/e2e/firefox/**/*.test.ts'],
+          globalSetup: ['tests/e2e/global-setup.ts'],
+          provide: { tendBrowser: 'firefox' },
+          expect: { poll: { timeout: 10_000 } },
           testTimeout: 60_000,
           hookTimeout: 180_000,
           fileParallelism: false,

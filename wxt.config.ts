@@ -41,6 +41,10 @@ export default defineConfig({
             },
             gecko_android: { strict_min_version: '142.0' },
           },
+          // Firefox's default policy for MV3 pages adds `upgrade-insecure-requests`, which turns
+          // the live socket to a team server on this computer (ws://127.0.0.1) into wss://, so it
+          // never connects. Tend itself allows plain http only on loopback (lib/sync/client.ts).
+          content_security_policy: { extension_pages: "script-src 'self'" },
         }
       : {}),
   }),

@@ -42,6 +42,32 @@ export function countResults(report) {
   return { passed, failed, skipped, problems };
 }
 
+/**
+ * The end-to-end tests per browser, with the time their files took (builds and launches of the
+ * global setup excluded). A test is Firefox's when its name starts with "Firefox" (the shared
+ * flows name their browser first; tests/e2e/firefox does too); any other test under tests/e2e
+ * is Chromium's.
+ * @param {any} report Vitest's JSON reporter output
+ * @returns {Record<string, { passed: number, failed: number, skipped: number, ms: number }>}
+ */
+export function countByBrowser(report) {
+  const by = {};
+  for (const file of report?.testResults ?? []) {
+    if (!/[\\/]tests[\\/]e2e[\\/]/.test(file.name ?? '')) continue;
+    const tests = file.assertionResults ?? [];
+    if (!tests.length) continue;
+    const browser = String(tests[0].fullName ?? '').startsWith('Firefox') ? 'Firefox' : 'Chromium';
+    const entry = (by[browser] ??= { passed: 0, failed: 0, skipped: 0, ms: 0 });
+    for (const test of tests) {
+      if (test.status === 'passed') entry.passed++;
+      else if (test.status === 'failed') entry.failed++;
+      else entry.skipped++;
+    }
+    if (file.startTime && file.endTime) entry.ms += file.endTime - file.startTime;
+  }
+  return by;
+}
+
 /** `N passed, N failed[, N skipped]` */
 export function summaryLine({ passed, failed, skipped }) {
   return `${passed} passed, ${failed} failed${skipped ? `, ${skipped} skipped` : ''}`;
@@ -64,6 +90,15 @@ export function reportResults(file = DEFAULT_REPORT, { extraProblems = [] } = {}
     }
   }
   problems.push(...counts.problems, ...extraProblems);
+  if (existsSync(file)) {
+    try {
+      for (const [browser, c] of Object.entries(countByBrowser(JSON.parse(readFileSync(file, 'utf8'))))) {
+        console.log(`end-to-end in ${browser}: ${summaryLine(c)} (${Math.round(c.ms / 1000)} s)`);
+      }
+    } catch {
+      // Unreadable: already said above.
+    }
+  }
   if (counts.passed + counts.failed === 0) problems.push('no tests ran');
   for (const line of problems) console.log(line);
   console.log(summaryLine(counts));

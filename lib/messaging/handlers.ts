@@ -347,7 +347,8 @@ export function createHandler(deps: HandlerDeps): Handle {
     const threads = request.threads.map((t) => ({ site: request.site, threadId: t.threadId }));
     const [paused, records, me] = await Promise.all([store.getMeta('paused'), store.threads(threads.map(threadKey)), store.me()]);
     const payloads: Payload[] = [];
-    if (!(caller.kind === 'content' && caller.incognito) && !paused) {
+    const incognito = caller.kind === 'content' && caller.incognito;
+    if (!incognito && !paused) {
       const byKey = new Map(records.map((r) => [r.key, r]));
       const changed: { ref: { site: string; threadId: string }; delta: NonNullable<ReturnType<typeof observationDelta>> }[] = [];
       for (const { threadId, ...fields } of request.threads) {
@@ -367,7 +368,8 @@ export function createHandler(deps: HandlerDeps): Handle {
     }
     // One transaction for everything the visit changed.
     if (payloads.length) notify((await store.actMany(payloads, now())).changes);
-    if (request.platform) {
+    // Which software a site runs is a trace of having been there: never from a private window.
+    if (request.platform && !incognito) {
       const seenAs = (await store.getMeta<Record<string, string>>(SEEN_AS_KEY)) ?? {};
       if (seenAs[request.site] !== request.platform) await store.setMeta(SEEN_AS_KEY, { ...seenAs, [request.site]: request.platform });
     }

@@ -345,10 +345,13 @@ export class SiteAccess {
   /**
    * A content script's built files, as the manifest's static entries list them: for a page of a
    * built-in platform, that platform's own script (each reads only its platform); for any other
-   * site, the general one (Discourse and site descriptions).
+   * site, the general one (Discourse and site descriptions). Firefox lists them as full
+   * addresses, which registering refuses: they are made paths again.
    */
   private contentFiles(pageUrl?: string): { js: string[]; css: string[] } {
-    const entries = (this.browser.runtime.getManifest().content_scripts ?? []).filter((cs) => cs.js?.length);
+    const entries = (this.browser.runtime.getManifest().content_scripts ?? [])
+      .filter((cs) => cs.js?.length)
+      .map((cs) => ({ matches: cs.matches, js: cs.js!.map(extensionPath), css: (cs.css ?? []).map(extensionPath) }));
     let url: URL | null = null;
     try {
       url = pageUrl ? new URL(pageUrl) : null;
@@ -357,7 +360,7 @@ export class SiteAccess {
     }
     const entry =
       (url && entries.find((cs) => cs.matches?.some((p) => patternMatches(p, url!)))) ??
-      entries.find((cs) => cs.js!.includes(DEFAULT_CONTENT_SCRIPT)) ??
+      entries.find((cs) => cs.js.includes(DEFAULT_CONTENT_SCRIPT)) ??
       entries[0];
     return { js: entry?.js ?? [DEFAULT_CONTENT_SCRIPT], css: entry?.css ?? [] };
   }
@@ -389,6 +392,15 @@ export class SiteAccess {
       return false;
     }
   }
+}
+
+/**
+ * A file of the extension as `scripting` takes it: relative to the extension's root. Firefox's
+ * `runtime.getManifest()` lists content script files as full `moz-extension://` URLs, which
+ * its `registerContentScripts` refuses ("must be a relative URL").
+ */
+function extensionPath(file: string): string {
+  return /^[a-z][a-z0-9+.-]*:\/\//i.test(file) ? new URL(file).pathname.replace(/^\/+/, '') : file;
 }
 
 function sameList(a: readonly string[], b: readonly string[]): boolean {

@@ -1,7 +1,7 @@
 /**
- * Vitest globalSetup of the `e2e` project: builds the extension once per run (the test build
- * and the shipped Chrome and Firefox builds) and hands their paths to the tests through
- * `inject('tendE2E')`.
+ * Vitest globalSetup of the `e2e` projects (one per browser): builds the extension once per
+ * run (the test builds and the shipped builds, Chrome and Firefox) and hands their paths to the
+ * tests through `inject('tendE2E')`.
  *
  * `TEND_E2E_SKIP_BUILD=1` reuses the builds already in `.output/` (handy while iterating on a
  * test; refused in CI, where the builds must come from the commit under test).
@@ -10,7 +10,7 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import type { TestProject } from 'vitest/node';
-import { BUILD_DIRS, REPO_ROOT, SCREENSHOTS_DIR, chromiumPath, type TendE2EContext } from './helpers/paths';
+import { BUILD_DIRS, REPO_ROOT, SCREENSHOTS_DIR, chromiumPath, firefoxPath, type TendE2EContext } from './helpers/paths';
 
 const isCI = !!process.env.CI && process.env.CI !== 'false' && process.env.CI !== '0';
 
@@ -41,20 +41,33 @@ function run(script: string): void {
   console.log(`e2e setup: npm run ${script} (${((Date.now() - started) / 1000).toFixed(1)} s)`);
 }
 
+/** Set once this process has built: every browser's project runs this setup, the builds are made once. */
+const BUILT_MARK = 'TEND_E2E_BUILT_BY';
+
 export default function setup(project: TestProject): void {
+  const browser = project.config.provide?.tendBrowser ?? 'chromium';
   const chromium = chromiumPath();
-  if (!chromium) {
-    const message = `Chromium not found at ${process.env.TEND_CHROMIUM ?? '/usr/bin/chromium'} (set TEND_CHROMIUM)`;
-    if (isCI) throw new Error(`e2e setup: ${message}; browser tests never skip in CI.`);
-    console.warn(`e2e setup: ${message}; browser tests will be SKIPPED.`);
+  const firefox = firefoxPath();
+  const missing =
+    browser === 'chromium' && !chromium
+      ? `Chromium not found at ${process.env.TEND_CHROMIUM ?? '/usr/bin/chromium'} (set TEND_CHROMIUM)`
+      : browser === 'firefox' && !firefox
+        ? `Firefox not found at ${process.env.TEND_FIREFOX ?? '/usr/bin/firefox-esr'} (apt-get install firefox-esr, or set TEND_FIREFOX)`
+        : null;
+  if (missing) {
+    if (isCI) throw new Error(`e2e setup: ${missing}; browser tests never skip in CI.`);
+    console.warn(`e2e setup: ${missing}; its browser tests will be SKIPPED.`);
   }
 
-  if (process.env.TEND_E2E_SKIP_BUILD === '1' && !isCI) {
+  if (process.env[BUILT_MARK] === String(process.pid)) {
+    // Another browser's project built them earlier in this run.
+  } else if (process.env.TEND_E2E_SKIP_BUILD === '1' && !isCI) {
     console.warn('e2e setup: TEND_E2E_SKIP_BUILD=1, reusing the builds in .output/');
   } else {
     for (const dir of Object.values(BUILD_DIRS)) rmSync(dir, { recursive: true, force: true });
     run('build:test');
     run('build');
+    process.env[BUILT_MARK] = String(process.pid);
   }
   for (const dir of Object.values(BUILD_DIRS)) {
     if (!existsSync(path.join(dir, 'manifest.json'))) {
@@ -67,7 +80,9 @@ export default function setup(project: TestProject): void {
     testBuild: BUILD_DIRS.test,
     chromeBuild: BUILD_DIRS.chrome,
     firefoxBuild: BUILD_DIRS.firefox,
+    firefoxTestBuild: BUILD_DIRS.firefoxTest,
     chromium,
+    firefox,
     screenshotsDir: SCREENSHOTS_DIR,
   };
   project.provide('tendE2E', context);

@@ -20,6 +20,7 @@ interface Manifest {
   optional_host_permissions?: string[];
   optional_permissions?: string[];
   content_scripts?: { matches?: string[]; js?: string[] }[];
+  content_security_policy?: { extension_pages?: string };
   browser_specific_settings?: {
     gecko?: { id?: string; data_collection_permissions?: { required?: string[]; optional?: string[] } };
   };
@@ -103,6 +104,14 @@ describe('shipped Firefox build', () => {
     const gecko = readManifest(e2e.firefoxBuild).browser_specific_settings?.gecko;
     expect(gecko?.id).toMatch(/^\S+@\S+$/);
     expect(gecko?.data_collection_permissions?.required?.length).toBeGreaterThan(0);
+  });
+
+  it('does not upgrade its pages’ requests: the live socket to a team server on this computer stays ws://', () => {
+    // Firefox's default policy for MV3 pages has `upgrade-insecure-requests`; Tend's must not.
+    const policy = readManifest(e2e.firefoxBuild).content_security_policy?.extension_pages;
+    expect(policy).toBeDefined();
+    expect(policy).not.toMatch(/upgrade-insecure-requests/);
+    expect(policy).toMatch(/script-src 'self'/);
   });
 
   it('passes addons-linter with no errors', async () => {

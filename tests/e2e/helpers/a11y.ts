@@ -20,6 +20,9 @@ function axe(): string {
   return axeSource;
 }
 
+/** How `runAxe` reaches a page: evaluate a function with one argument, or a script's text. */
+export type Evaluate = (code: string | ((arg: never) => unknown), arg?: unknown) => Promise<unknown>;
+
 /**
  * Runs axe on the page (or on `include`, a CSS selector) and returns the violations whose
  * impact is in `impacts` (default serious and critical).
@@ -31,15 +34,28 @@ export async function checkA11y(
   page: Page,
   options: { include?: string; impacts?: Impact[]; disableRules?: string[] } = {},
 ): Promise<A11yViolation[]> {
+  const evaluate: Evaluate = (code, arg) => page.evaluate(code as never, arg as never);
+  return runAxe(evaluate, options, () => page.addScriptTag({ content: axe() }).then(() => undefined));
+}
+
+/**
+ * `checkA11y` for any browser: `evaluate` runs code in the page (a protocol's evaluation, which
+ * the page's CSP does not govern); `addScript`, if given, is tried first.
+ */
+export async function runAxe(
+  evaluate: Evaluate,
+  options: { include?: string; impacts?: Impact[]; disableRules?: string[] } = {},
+  addScript?: () => Promise<void>,
+): Promise<A11yViolation[]> {
   const impacts = options.impacts ?? ['serious', 'critical'];
-  const hasAxe = () => page.evaluate(() => typeof (window as { axe?: unknown }).axe === 'object');
+  const hasAxe = async () => (await evaluate(() => typeof (window as { axe?: unknown }).axe === 'object')) === true;
   if (!(await hasAxe())) {
-    await page.addScriptTag({ content: axe() }).catch(() => {});
-    if (!(await hasAxe())) await page.evaluate(axe());
+    await addScript?.().catch(() => {});
+    if (!(await hasAxe())) await evaluate(axe());
     if (!(await hasAxe())) throw new Error('checkA11y: could not load axe-core into the page');
   }
-  const violations = await page.evaluate(
-    async ({ include, disableRules }) => {
+  const violations = await evaluate(
+    (async ({ include, disableRules }: { include: string | null; disableRules: string[] }) => {
       type AxeResult = {
         violations: {
           id: string;
@@ -59,7 +75,7 @@ export async function checkA11y(
         helpUrl: v.helpUrl,
         nodes: v.nodes.map((n) => ({ target: n.target.map(String).join(' '), summary: n.failureSummary ?? '' })),
       }));
-    },
+    }) as (arg: never) => unknown,
     { include: options.include ?? null, disableRules: options.disableRules ?? [] },
   );
   return (violations as A11yViolation[]).filter((v) => v.impact !== null && impacts.includes(v.impact));

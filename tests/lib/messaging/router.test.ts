@@ -1,6 +1,6 @@
 import 'fake-indexeddb/auto';
 import { describe, expect, it } from 'vitest';
-import { createHandler, route, snapshot, SubscriptionHub, type PortLike, type SenderLike } from '../../../lib/messaging';
+import { createHandler, route, snapshot, SEEN_AS_KEY, SubscriptionHub, type PortLike, type SenderLike } from '../../../lib/messaging';
 import { TendStore, type Changes } from '../../../lib/store';
 
 const env = { runtimeId: 'tend-id', extensionBase: 'chrome-extension://tend-id/' };
@@ -91,6 +91,15 @@ describe('background boundary', () => {
     await send({ type: 'settings.setPaused', paused: true }, pageSender);
     expect(await send({ ...seen, threads: [{ threadId: '12483', title: 'Onebox', replies: 2 }] })).toMatchObject({ ok: true, value: { observed: 0 } });
     expect(await store.opCount()).toBe(2);
+  });
+
+  it('remembers which software a site runs only from pages in normal windows', async () => {
+    const { store, send } = await setup();
+    const seen = { type: 'page.seen', site: SITE, viewer: null, platform: 'discourse', threads: [] };
+    expect(await send(seen, { ...contentSender, tab: { id: 1, incognito: true } })).toMatchObject({ ok: true });
+    expect(await store.getMeta(SEEN_AS_KEY)).toBeUndefined();
+    expect(await send(seen)).toMatchObject({ ok: true });
+    expect(await store.getMeta(SEEN_AS_KEY)).toEqual({ [SITE]: 'discourse' });
   });
 
   it('shows in place why the team server refused my action, for a while', async () => {

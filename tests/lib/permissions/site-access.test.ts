@@ -64,6 +64,14 @@ describe('enabling a site', () => {
     expect(fake.scripts.get('tend-site-https-forum.example.org')).toMatchObject({ js: ['content-scripts/content.js', 'x.js'], css: ['content-scripts/content.css'] });
   });
 
+  it('registers and injects the files relative to the extension when the manifest lists full URLs, as Firefox does', async () => {
+    const base = 'moz-extension://0b1e2c3d-4e5f-4a6b-8c7d-9e0f1a2b3c4d/';
+    const fake = fakeSiteBrowser({ tabs: [forumTab], granted: [FORUM_PATTERN], contentScripts: [{ js: [`${base}content-scripts/content.js`], css: [`${base}content-scripts/content.css`] }] });
+    await new SiteAccess(fake.browser).enable(FORUM, 7);
+    expect(fake.scripts.get('tend-site-https-forum.example.org')).toMatchObject({ js: ['content-scripts/content.js'], css: ['content-scripts/content.css'] });
+    expect(fake.executed).toEqual([expect.objectContaining({ tabId: 7, files: ['content-scripts/content.js'] })]);
+  });
+
   it('starts Tend from the grant event alone (Chrome closes the popup when its prompt opens)', async () => {
     const fake = fakeSiteBrowser({ tabs: [forumTab, otherForumTab] });
     const access = new SiteAccess(fake.browser);
