@@ -39,6 +39,8 @@ export function EndorseControl(props: EndorseControlProps) {
   const pop = useRef<HTMLDivElement>(null);
   const frame = useRef<HTMLIFrameElement>(null);
   const [src, setSrc] = useState<PanelFrame | null>(null);
+  /** Places the open panel again (its height is known once its page has measured itself). */
+  const placeRef = useRef<(() => void) | null>(null);
 
   const close = (focusBack: boolean) => {
     setOpen(false);
@@ -59,10 +61,15 @@ export function EndorseControl(props: EndorseControlProps) {
       // actions) gets the panel's right edge under its own, so it is never cut off.
       const fits = r.left + width <= win.innerWidth - 8;
       const left = Math.max(8, Math.min(fits ? r.left : r.right - width, win.innerWidth - width - 8));
+      // Below the button, or above it where the window has no room below; never past an edge.
+      const height = Math.min(box.offsetHeight || 160, win.innerHeight - 16);
+      const below = r.bottom + 6;
+      const top = below + height <= win.innerHeight - 8 || r.top - 6 - height < 8 ? Math.min(below, win.innerHeight - height - 8) : r.top - 6 - height;
       box.style.left = `${left}px`;
-      box.style.top = `${Math.min(r.bottom + 6, win.innerHeight - 60)}px`;
+      box.style.top = `${Math.max(8, top)}px`;
       box.style.width = `${width}px`;
     };
+    placeRef.current = place;
     place();
     try {
       box.showPopover();
@@ -76,6 +83,7 @@ export function EndorseControl(props: EndorseControlProps) {
     win.addEventListener('scroll', place, { passive: true, capture: true });
     win.addEventListener('resize', place, { passive: true });
     return () => {
+      placeRef.current = null;
       box.removeEventListener('toggle', onToggle);
       win.removeEventListener('scroll', place, { capture: true });
       win.removeEventListener('resize', place);
@@ -95,7 +103,10 @@ export function EndorseControl(props: EndorseControlProps) {
     const channel = new MessageChannel();
     channel.port1.onmessage = (e: MessageEvent<PanelMessage>) => {
       const m = e.data;
-      if (m?.type === 'size' && Number.isFinite(m.height)) f.style.height = `${Math.max(60, Math.min(480, Math.ceil(m.height)))}px`;
+      if (m?.type === 'size' && Number.isFinite(m.height)) {
+        f.style.height = `${Math.max(60, Math.min(480, Math.ceil(m.height)))}px`;
+        placeRef.current?.();
+      }
       else if (m?.type === 'close') close(true);
     };
     f.contentWindow?.postMessage({ type: 'tend-panel', nonce: src.nonce }, src.origin, [channel.port2]);

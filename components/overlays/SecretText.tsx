@@ -49,8 +49,11 @@ export function SecretText({ text, class: className, strong }: SecretTextProps) 
   return <canvas ref={canvas} class={className ? `tend-secret ${className}` : 'tend-secret'} role="img" aria-label={text} />;
 }
 
-/** Stands for the secret part of a translated sentence (see `SecretSentence`). */
-export const SECRET_MARK = '\u0000';
+/**
+ * Stands for the secret part of a translated sentence (see `SecretSentence`): a private-use
+ * character, which the browsers' message substitution passes through (Chrome drops NUL).
+ */
+export const SECRET_MARK = '\uE000';
 
 /**
  * A translated sentence with one secret part: the message is asked for with `SECRET_MARK`

@@ -46,6 +46,8 @@ export function readParams(hash: string): PanelParams | null {
 
 /** How long the panel must have been plainly visible before a click in it acts. */
 const MIN_VISIBLE_MS = 300;
+/** A pointer-down this long before an action still counts as what caused it. */
+const POINTER_TO_ACTION_MS = 5_000;
 
 export function App({ params, port: portReady }: { params: PanelParams | null; port: Promise<MessagePort> }) {
   const t = useT();
@@ -54,6 +56,8 @@ export function App({ params, port: portReady }: { params: PanelParams | null; p
   const [error, setError] = useState<string | null>(null);
   const port = useRef<MessagePort | null>(null);
   const visibleSince = useRef<number | null>(null);
+  /** When the pointer last went down in the panel. */
+  const pointerDownAt = useRef<number | null>(null);
   /** After a click Tend could not judge, when a second one may go ahead. */
   const confirmFrom = useRef<number | null>(null);
 
@@ -68,6 +72,10 @@ export function App({ params, port: portReady }: { params: PanelParams | null; p
       const box = document.querySelector<HTMLElement>('.tend-pop');
       port.current?.postMessage({ type: 'size', height: box ? box.offsetHeight : document.body.scrollHeight });
     };
+    const onPointerDown = (e: PointerEvent) => {
+      if (e.isTrusted) pointerDownAt.current = e.timeStamp;
+    };
+    document.addEventListener('pointerdown', onPointerDown, true);
     const sizes = new ResizeObserver(sendSize);
     sizes.observe(document.documentElement);
 
@@ -99,6 +107,7 @@ export function App({ params, port: portReady }: { params: PanelParams | null; p
       watchBox();
     } else visibleSince.current = 0;
     return () => {
+      document.removeEventListener('pointerdown', onPointerDown, true);
       sizes.disconnect();
       sub.close();
       v2?.disconnect();
@@ -107,7 +116,15 @@ export function App({ params, port: portReady }: { params: PanelParams | null; p
 
   if (!params) return <p class="tend-error">{t('loadError', 'no post')}</p>;
 
-  const plainlySeen = (event: Event) => event.isTrusted && visibleSince.current !== null && event.timeStamp - visibleSince.current >= MIN_VISIBLE_MS;
+  // A pointer press counts when the panel was plainly visible for a while before the pointer
+  // went down; a key press (no pointer lately), when it is plainly visible now.
+  const plainlySeen = (event: Event) => {
+    const since = visibleSince.current;
+    if (!event.isTrusted || since === null) return false;
+    const down = pointerDownAt.current;
+    if (down !== null && event.timeStamp - down < POINTER_TO_ACTION_MS) return down - since >= MIN_VISIBLE_MS;
+    return true;
+  };
   const run = async (event: Event, send: () => ReturnType<typeof request<'post.endorse'>>): Promise<boolean> => {
     setError(null);
     // Only a panel Tend framed acts: its framer proved itself with the secret. A page that

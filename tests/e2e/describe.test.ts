@@ -15,7 +15,7 @@ import type { Locator, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { startServer, type TendServer } from '../../server/http';
 import { brambleBoardPage, brambleThreadPage, brambleThreadPath, type BrambleThread } from '../fixtures/bramble/generate';
-import { checkA11y, formatViolations, launchExtension, openQuietExtensionPage, screenshot, sendFromPage, serveFixtures, tabIdOf, type FixtureServer, type LaunchedExtension } from './helpers';
+import { checkA11y, endorseToggle, formatViolations, humanPause, launchExtension, sendThanks, shadowText, openQuietExtensionPage, screenshot, sendFromPage, serveFixtures, tabIdOf, type FixtureServer, type LaunchedExtension } from './helpers';
 
 const e2e = inject('tendE2E');
 const HOST = 'bramble.test';
@@ -37,7 +37,6 @@ function route(render: (member: string | null) => string) {
 }
 
 const overlays = (page: Page, kind: string) => page.locator(`tend-overlay[data-tend-kind="${kind}"]`);
-const shadowText = (overlay: Locator) => overlay.evaluate((host) => host.shadowRoot?.textContent ?? '');
 
 describe.skipIf(!e2e.chromium)('describing a forum Tend has never seen', () => {
   let dataDir: string;
@@ -189,10 +188,8 @@ describe.skipIf(!e2e.chromium)('describing a forum Tend has never seen', () => {
     await forum.bringToFront();
 
     const post = forum.locator('section.entry').nth(2).locator('tend-overlay');
-    await post.locator('button[aria-expanded]').click();
-    await post.getByLabel(/Why did it help/).fill('The export steps worked on the first try');
-    await post.getByRole('button', { name: 'Send thanks' }).click();
-    await expect.poll(() => post.locator('button[aria-expanded]').textContent()).toMatch(/1/);
+    await sendThanks(post, 'The export steps worked on the first try');
+    await expect.poll(() => endorseToggle(post).textContent()).toMatch(/1/);
 
     const bar = overlays(forum, 'thread');
     await bar.getByRole('button', { name: "I'll handle this" }).click();
@@ -233,6 +230,8 @@ describe.skipIf(!e2e.chromium)('describing a forum Tend has never seen', () => {
     // Live: Ada releases, Ben's bar follows without a reload.
     await forum.goto(fixtures.url(brambleThreadPath(THREAD), HOST));
     await forum.bringToFront();
+    await overlays(forum, 'thread').getByRole('button', { name: 'Release' }).waitFor();
+    await humanPause();
     await overlays(forum, 'thread').getByRole('button', { name: 'Release' }).click();
     await expect.poll(() => shadowText(overlays(page, 'thread')), { timeout: 5_000 }).toMatch(/I'll handle this/);
   });

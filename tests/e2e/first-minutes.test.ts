@@ -20,6 +20,12 @@ import { startServer, type TendServer } from '../../server/http';
 import { discourseTopicPage } from '../fixtures/discourse/generate';
 import {
   SCREENSHOTS_DIR,
+  endorsePanel,
+  humanPause,
+  panelText,
+  panelsOpen,
+  sendThanks,
+  shadowText,
   checkA11y,
   formatViolations,
   launchExtension,
@@ -53,7 +59,6 @@ function topicRoute(t: { id: number; title: string }) {
 
 const claimBar = (page: Page) => page.locator('tend-overlay[data-tend-kind="thread"]');
 const postOverlay = (page: Page, n: number) => page.locator(`#post_${n} tend-overlay`);
-const shadowText = (overlay: Locator) => overlay.evaluate((host) => host.shadowRoot?.textContent ?? '');
 const toggle = (overlay: Locator) => overlay.locator('button[aria-expanded]');
 
 /** A picture of an overlay with some of the page around it. */
@@ -97,6 +102,8 @@ describe.skipIf(!e2e.chromium)('the first minutes with Tend', () => {
     await page.goto(fixtures.url(pathOf(t), HOST));
     await claimBar(page).waitFor({ state: 'attached' });
     await expect.poll(() => shadowText(claimBar(page))).toMatch(/I'll handle this|is on it|You're on it/);
+    // As a person would: the page is seen a moment before anything on it is clicked.
+    await humanPause();
     return page;
   }
 
@@ -159,12 +166,12 @@ describe.skipIf(!e2e.chromium)('the first minutes with Tend', () => {
     await expect.poll(() => toggle(own).textContent()).toBe('♡No thanks yet');
     expect(await toggle(own).getAttribute('title')).toBe('Who thanked you for this post');
     await toggle(own).click();
-    const text = await shadowText(own);
+    await expect.poll(() => panelText(own)).toContain('Nobody has said this post helped them yet.');
+    const text = await panelText(own);
     expect(text).toContain('Who thanked you');
-    expect(text).toContain('Nobody has said this post helped them yet.');
     expect(text).not.toContain('Be the first');
     expect(text).not.toContain('This is your post');
-    expect(await own.locator('textarea, button[type=submit]').count()).toBe(0);
+    expect(await endorsePanel(own).locator('textarea, button[type=submit]').count()).toBe(0);
     await shotAround(page, own, 'own-post-empty');
     await page.close();
   });
@@ -173,10 +180,11 @@ describe.skipIf(!e2e.chromium)('the first minutes with Tend', () => {
     const page = await openTopic(TOPICS[0]!);
     const post = postOverlay(page, 2);
     await toggle(post).click();
-    await post.getByLabel(/Why did it help/).fill('The upgrade notes were exactly what I needed');
+    await endorsePanel(post).getByLabel(/Why did it help/).fill('The upgrade notes were exactly what I needed');
     await shotAround(page, post, 'endorse-open', 260);
-    await post.getByRole('button', { name: 'Send thanks' }).click();
-    await expect.poll(() => post.getByRole('dialog').count()).toBe(0);
+    await humanPause();
+    await endorsePanel(post).getByRole('button', { name: 'Send thanks' }).click();
+    await expect.poll(() => panelsOpen(post)).toBe(0);
     expect(await toggle(post).evaluate((b) => (b.getRootNode() as ShadowRoot).activeElement === b)).toBe(true);
     expect(await toggle(post).textContent()).toBe('♥This helped1');
     await shotAround(page, post, 'endorse-sent');
@@ -308,10 +316,10 @@ describe.skipIf(!e2e.chromium)('the first minutes with Tend', () => {
     const own = postOverlay(page, 1);
     await expect.poll(() => toggle(own).textContent(), { timeout: 10_000 }).toBe('♥Thanked by1');
     await toggle(own).click();
-    const text = await shadowText(own);
-    expect(text).toContain('Sam');
+    await expect.poll(() => panelText(own)).toContain('Sam');
+    const text = await panelText(own);
     expect(text).toContain('Your webhook checklist saved my Friday');
-    expect(await own.locator('textarea').count()).toBe(0);
+    expect(await endorsePanel(own).locator('textarea').count()).toBe(0);
     await shotAround(page, own, 'own-post-thanked', 200);
     await page.close();
   });
@@ -332,10 +340,8 @@ describe.skipIf(!e2e.chromium)('the first minutes with Tend', () => {
     await page.bringToFront();
     for (const n of [2, 3, 4, 6]) {
       const post = postOverlay(page, n);
-      await toggle(post).click();
-      await post.getByLabel(/Why did it help/).fill(`Post ${n} explained the cause clearly`);
-      await post.getByRole('button', { name: 'Send thanks' }).click();
-      await expect.poll(() => post.getByRole('dialog').count()).toBe(0);
+      await sendThanks(post, `Post ${n} explained the cause clearly`);
+      await expect.poll(() => panelsOpen(post)).toBe(0);
     }
     for (const [topic, postId] of [[TOPICS[2]!, '1'], [TOPICS[2]!, '5'], [TOPICS[3]!, '1'], [TOPICS[3]!, '5']] as const) {
       await samDoes({ type: 'endorse', post: { site, threadId: String(topic.id), postId }, author: 'ada', viewer: 'sam', note: `Thanks for post ${postId} on “${topic.title}”` });

@@ -20,7 +20,7 @@ import {
 } from '../fixtures/github/generate';
 import { RD_POST, RD_POSTS, REDDIT_FIXTURES, oldThread, rdComments, shredditListing, shredditThread } from '../fixtures/reddit/generate';
 import { ADA, GRACE, LINUS, STACKEXCHANGE_FIXTURES, questionPage, questionsPage, seAnswers } from '../fixtures/stackexchange/generate';
-import { checkA11y, formatViolations, launchExtension, screenshot, serveFixtures, tabIdOf, type FixtureServer, type LaunchedExtension } from './helpers';
+import { checkA11y, endorsePanel, formatViolations, humanPause, launchExtension, openPanel, panelText, panelsOpen, shadowText, screenshot, serveFixtures, tabIdOf, type FixtureServer, type LaunchedExtension } from './helpers';
 
 const e2e = inject('tendE2E');
 const HOSTS = ['github.com', 'stackoverflow.com', 'puzzling.stackexchange.com', 'www.reddit.com', 'old.reddit.com'];
@@ -84,7 +84,6 @@ function pageFor(host: string, url: URL, dark: boolean): string | null {
 }
 
 const overlays = (page: Page, kind: string) => page.locator(`tend-overlay[data-tend-kind="${kind}"]`);
-const shadowText = (overlay: Locator) => overlay.evaluate((host) => host.shadowRoot?.textContent ?? '');
 const endorseButton = (overlay: Locator) => overlay.getByRole('button', { name: /This helped/ });
 
 describe.skipIf(!e2e.chromium)('Tend on GitHub, Stack Exchange and Reddit', () => {
@@ -117,22 +116,30 @@ describe.skipIf(!e2e.chromium)('Tend on GitHub, Stack Exchange and Reddit', () =
 
   /** Thanks a post with a note, checks the count and the note, and closes the panel. */
   const thank = async (page: Page, overlay: Locator, note: string, shot: string) => {
+    await overlay.waitFor();
+    await humanPause();
     await endorseButton(overlay).click();
-    // The panel opens towards the page's middle: never past the window's right edge.
-    const box = (await overlay.getByRole('dialog').boundingBox())!;
+    // The panel opens towards the page's middle: never past the window's edges.
+    await endorsePanel(overlay).getByLabel(/Why did it help/).fill(note);
+    const box = (await overlay.locator('.tend-panel').boundingBox())!;
+    expect(box.x).toBeGreaterThanOrEqual(0);
     expect(box.x + box.width).toBeLessThanOrEqual(page.viewportSize()!.width);
-    await overlay.getByLabel(/Why did it help/).fill(note);
+    expect(box.y + box.height).toBeLessThanOrEqual(page.viewportSize()!.height);
     await screenshot(page, shot, { fullPage: false });
-    await overlay.getByRole('button', { name: 'Send thanks' }).click();
+    await humanPause();
+    await endorsePanel(overlay).getByRole('button', { name: 'Send thanks' }).click();
     await expect.poll(() => endorseButton(overlay).textContent()).toMatch(/1/);
-    await expect.poll(() => overlay.getByRole('dialog').count()).toBe(0);
+    await expect.poll(() => panelsOpen(overlay)).toBe(0);
     await endorseButton(overlay).click();
-    await expect.poll(() => shadowText(overlay)).toContain(note);
+    await expect.poll(() => panelText(overlay)).toContain(note);
     await page.keyboard.press('Escape');
+    await expect.poll(() => panelsOpen(overlay)).toBe(0);
   };
 
   const claim = async (page: Page) => {
     const bar = overlays(page, 'thread');
+    await bar.waitFor();
+    await humanPause();
     await bar.getByRole('button', { name: "I'll handle this" }).click();
     await expect.poll(() => shadowText(bar)).toMatch(/You're on it · 24 hr left/);
   };
@@ -191,7 +198,7 @@ describe.skipIf(!e2e.chromium)('Tend on GitHub, Stack Exchange and Reddit', () =
       const page = await open('github.com', '/tend-demo/widgets/discussions/45?dark');
       await expect.poll(() => overlays(page, 'post').count()).toBe(3);
       expect(await overlays(page, 'post').first().getAttribute('data-theme')).toBe('dark');
-      await endorseButton(page.locator('#discussioncomment-143357 > .timeline-comment-group tend-overlay')).click();
+      await openPanel(page.locator('#discussioncomment-143357 > .timeline-comment-group tend-overlay'));
       await screenshot(page, 'github-discussion-dark', { fullPage: false });
       const violations = await checkA11y(page, { include: 'tend-overlay' } as never);
       expect(violations, formatViolations(violations)).toEqual([]);
@@ -239,7 +246,7 @@ describe.skipIf(!e2e.chromium)('Tend on GitHub, Stack Exchange and Reddit', () =
       // Claimed on Stack Overflow, not here.
       await expect.poll(() => shadowText(overlays(page, 'thread'))).toMatch(/I'll handle this/);
       expect(await overlays(page, 'post').first().getAttribute('data-theme')).toBe('dark');
-      await endorseButton(page.locator('#answer-79000011 tend-overlay')).click();
+      await openPanel(page.locator('#answer-79000011 tend-overlay'));
       await screenshot(page, 'stackexchange-question-dark', { fullPage: false });
       const violations = await checkA11y(page, { include: 'tend-overlay' } as never);
       expect(violations, formatViolations(violations)).toEqual([]);
@@ -295,7 +302,7 @@ describe.skipIf(!e2e.chromium)('Tend on GitHub, Stack Exchange and Reddit', () =
       const page = await open('www.reddit.com', `${THREAD}?dark`);
       await expect.poll(() => overlays(page, 'post').count()).toBe(5);
       expect(await overlays(page, 'post').first().getAttribute('data-theme')).toBe('dark');
-      await endorseButton(page.locator('shreddit-comment[thingid="t1_ka01aae"] > [slot="commentMeta"] tend-overlay')).click();
+      await openPanel(page.locator('shreddit-comment[thingid="t1_ka01aae"] > [slot="commentMeta"] tend-overlay'));
       await screenshot(page, 'reddit-thread-dark', { fullPage: false });
       const violations = await checkA11y(page, { include: 'tend-overlay' } as never);
       expect(violations, formatViolations(violations)).toEqual([]);

@@ -19,7 +19,7 @@ import type { Locator, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { startServer, type TendServer } from '../../server/http';
 import { discourseTopicPage } from '../fixtures/discourse/generate';
-import { SCREENSHOTS_DIR, launchExtension, openQuietExtensionPage, sendFromPage, serveFixtures, type FixtureServer, type LaunchedExtension } from './helpers';
+import { SCREENSHOTS_DIR, endorsePanel, humanPause, launchExtension, panelText, panelsOpen, shadowText, openQuietExtensionPage, sendFromPage, serveFixtures, type FixtureServer, type LaunchedExtension } from './helpers';
 import { cuttableProxy, type CuttableProxy } from './helpers/proxy';
 
 const e2e = inject('tendE2E');
@@ -54,7 +54,6 @@ interface Member {
 const claimBar = (page: Page) => page.locator('tend-overlay[data-tend-kind="thread"]');
 const postOverlay = (page: Page, n: number) => page.locator(`#post_${n} tend-overlay`);
 /** Text inside an overlay's (open, test-build) shadow root. */
-const shadowText = (overlay: Locator) => overlay.evaluate((host) => host.shadowRoot?.textContent ?? '');
 const endorseButton = (overlay: Locator) => overlay.locator('button[aria-expanded]');
 
 /** A member's sync state as `sync.status` answers it. */
@@ -135,6 +134,7 @@ describe.skipIf(!e2e.chromium)('two teammates on one team server', () => {
     // Both topic tabs hold a subscription, so both workers keep a live socket to the server.
     await expect.poll(() => server.live.size, { timeout: 10_000 }).toBe(2);
 
+    await humanPause();
     const clicked = Date.now();
     await claimBar(anna.topic).getByRole('button', { name: "I'll handle this" }).click();
     await expect.poll(() => shadowText(claimBar(ben.topic)), { timeout: CLAIM_SEEN_WITHIN_MS, interval: 25 }).toMatch(/Anna is on it/);
@@ -158,17 +158,19 @@ describe.skipIf(!e2e.chromium)('two teammates on one team server', () => {
     const note = 'Pinning the webhook secret fixed our deploys';
     const post = postOverlay(ben.topic, 3);
     await endorseButton(post).click();
-    await post.getByLabel(/Why did it help/).fill(note);
+    await endorsePanel(post).getByLabel(/Why did it help/).fill(note);
+    await humanPause();
     const sent = Date.now();
-    await post.getByRole('button', { name: 'Send thanks' }).click();
+    await endorsePanel(post).getByRole('button', { name: 'Send thanks' }).click();
 
     const seen = postOverlay(anna.topic, 3);
     await expect.poll(() => endorseButton(seen).textContent(), { timeout: ENDORSEMENT_SEEN_WITHIN_MS, interval: 25 }).toMatch(/1/);
     timings['endorsement seen by teammate'] = Date.now() - sent;
     // Ben's panel closed itself once his thanks was stored.
-    expect(await post.getByRole('dialog').count()).toBe(0);
+    await expect.poll(() => panelsOpen(post)).toBe(0);
     await endorseButton(seen).click();
-    const text = await shadowText(seen);
+    await expect.poll(() => panelText(seen)).toContain('Ben');
+    const text = await panelText(seen);
     expect(text).toContain('Ben');
     expect(text).toContain(note);
     expect(text).not.toContain('saving');
@@ -182,14 +184,15 @@ describe.skipIf(!e2e.chromium)('two teammates on one team server', () => {
     const cutAt = Date.now();
     const post = postOverlay(anna.topic, 4);
     await endorseButton(post).click();
-    await post.getByLabel(/Why did it help/).fill(note);
-    await post.getByRole('button', { name: 'Send thanks' }).click();
+    await endorsePanel(post).getByLabel(/Why did it help/).fill(note);
+    await humanPause();
+    await endorsePanel(post).getByRole('button', { name: 'Send thanks' }).click();
     // Kept locally and shown as not yet confirmed.
     await expect.poll(() => endorseButton(post).textContent()).toMatch(/1/);
-    await expect.poll(() => post.getByRole('dialog').count()).toBe(0);
+    await expect.poll(() => panelsOpen(post)).toBe(0);
     await endorseButton(post).click();
-    await expect.poll(() => shadowText(post)).toMatch(/Anna · saving…/);
-    expect(await shadowText(post)).toContain(note);
+    await expect.poll(() => panelText(post)).toMatch(/Anna · saving…/);
+    expect(await panelText(post)).toContain(note);
     // Her push failed: the status says she is offline (and retrying), not that anything is wrong.
     await expect.poll(() => syncState(anna)).toBe('offline');
 
@@ -208,10 +211,10 @@ describe.skipIf(!e2e.chromium)('two teammates on one team server', () => {
     await expect.poll(() => endorseButton(seen).textContent(), { timeout: AFTER_RECONNECT_WITHIN_MS, interval: 50 }).toMatch(/1/);
     timings['offline endorsement seen after reconnect'] = Date.now() - back;
     await endorseButton(seen).click();
-    expect(await shadowText(seen)).toContain(note);
-    expect(await shadowText(seen)).toContain('Anna');
+    await expect.poll(() => panelText(seen)).toContain(note);
+    expect(await panelText(seen)).toContain('Anna');
     // Anna's own copy is confirmed, and her sync status is back to synced.
-    await expect.poll(() => shadowText(post), { timeout: AFTER_RECONNECT_WITHIN_MS }).not.toContain('saving');
+    await expect.poll(() => panelText(post), { timeout: AFTER_RECONNECT_WITHIN_MS }).not.toContain('saving');
     await expect.poll(() => syncState(anna), { timeout: AFTER_RECONNECT_WITHIN_MS }).toBe('synced');
     // The claim survived the restart: Ben still sees it as Anna's.
     expect(await shadowText(claimBar(ben.topic))).toMatch(/Anna is on it/);

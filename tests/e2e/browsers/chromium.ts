@@ -12,8 +12,8 @@ import { launchExtension, screenshot as saveScreenshot, serviceWorkerStatus, sto
 import { openQuietExtensionPage, sendFromPage, type TendReply } from '../helpers/messaging';
 import { SCREENSHOTS_DIR } from '../helpers/paths';
 import { storeCounts } from '../helpers/storage';
-import type { BackgroundState, ColorScheme, LaunchTendOptions, Overlay, TendBrowser, TendPage } from './driver';
-import { HandleScope, type HandleLike, type ScopeIo } from './scope';
+import type { BackgroundState, ColorScheme, LaunchTendOptions, Overlay, Scope, TendBrowser, TendPage } from './driver';
+import { dwelling, HandleScope, type HandleLike, type ScopeIo } from './scope';
 
 /** Where the builds are. */
 export interface ChromiumBuilds {
@@ -65,7 +65,23 @@ class ChromiumOverlay extends HandleScope implements Overlay {
       const host = page.locator(selector).nth(index);
       if ((await host.count()) === 0) return null;
       return (await host.elementHandle({ timeout: 2_000 }).catch(() => null)) as HandleLike | null;
-    }, pageIo(page), `overlay ${selector} #${index}`);
+    }, dwelling(pageIo(page)), `overlay ${selector} #${index}`);
+  }
+
+  panel(): Scope {
+    return new HandleScope(
+      async () => {
+        const host = this.host();
+        if ((await host.count()) === 0) return null;
+        const frame = await host.locator('.tend-panel iframe').elementHandle({ timeout: 500 }).catch(() => null);
+        const content = await frame?.contentFrame();
+        await frame?.dispose();
+        if (!content) return null;
+        return (await content.evaluateHandle(() => document).catch(() => null)) as unknown as HandleLike | null;
+      },
+      dwelling(pageIo(this.page)),
+      `thanks panel of ${this.selector} #${this.index}`,
+    );
   }
 
   private host() {

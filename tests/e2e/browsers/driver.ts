@@ -76,6 +76,11 @@ export interface Overlay extends Scope {
   exists(): Promise<boolean>;
   /** Saves a picture of the overlay with some of the page around it; returns its path. */
   screenshotAround(name: string, options?: { below?: number }): Promise<string>;
+  /**
+   * The thanks panel this overlay has open: an extension page framed inside the overlay, so
+   * the page cannot read names and notes. Empty (nothing matches) while it is closed.
+   */
+  panel(): Scope;
 }
 
 /** A tab: a web page, or one of Tend's own pages. */

@@ -50,10 +50,24 @@ export type Want = 'first' | 'count' | 'text';
 export const queryInPage = (scope: Node, query: WireTarget & { want: Want }): Element | number | string | null => {
   const host = scope as Element & { shadowRoot?: ShadowRoot | null };
   const root: ParentNode = host.shadowRoot ?? (scope as ParentNode);
+  // Text as a person reads it: a picture with words (Tend draws teammates' names on a canvas,
+  // `role="img"` with an `aria-label`) reads as its words; styles and scripts are not text.
+  const readable = (node: Node): string => {
+    if (node.nodeType === 3) return (node as Text).data;
+    if (node.nodeType !== 1 && node.nodeType !== 9 && node.nodeType !== 11) return '';
+    const el = node as Element;
+    if (el.nodeType === 1) {
+      if (el.localName === 'style' || el.localName === 'script') return '';
+      if (el.getAttribute('role') === 'img' && el.hasAttribute('aria-label')) return el.getAttribute('aria-label') ?? '';
+    }
+    let out = '';
+    for (let c = node.firstChild; c; c = c.nextSibling) out += readable(c);
+    return out;
+  };
   if (query.want === 'text' && !query.role && !query.css) {
-    // A document's own textContent is null: its body's is the page's text.
+    // A document's own text is its body's.
     const whole = (root as Document).body ?? (root as Node);
-    return whole.textContent ?? '';
+    return readable(whole);
   }
   const roles: Record<string, string> = {
     button: 'button, [role="button"]',
@@ -75,10 +89,10 @@ export const queryInPage = (scope: Node, query: WireTarget & { want: Want }): El
     const label = el.getAttribute('aria-label');
     if (label) return fold(label);
     const by = el.getAttribute('aria-labelledby');
-    if (by) return fold(by.split(/\s+/).map((id) => byId(id)?.textContent ?? '').join(' '));
+    if (by) return fold(by.split(/\s+/).map((id) => { const l = byId(id); return l ? readable(l) : ''; }).join(' '));
     const labels = (el as HTMLInputElement).labels;
     if (labels && labels.length) return fold([...labels].map((l) => l.textContent).join(' '));
-    return fold(el.textContent);
+    return fold(readable(el));
   };
   const named = (el: Element) => {
     if (query.name !== undefined) return nameOf(el) === fold(query.name);
@@ -93,6 +107,6 @@ export const queryInPage = (scope: Node, query: WireTarget & { want: Want }): El
   // anything named by role, or acted on, must be rendered.
   const found = candidates.filter((el) => named(el) && ((query.want === 'count' && !roleSelector) || visible(el)));
   if (query.want === 'count') return found.length;
-  if (query.want === 'text') return found[0] ? found[0].textContent ?? '' : null;
+  if (query.want === 'text') return found[0] ? readable(found[0]) : null;
   return found[0] ?? null;
 };

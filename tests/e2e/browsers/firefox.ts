@@ -19,9 +19,9 @@ import puppeteer, { type Browser, type ElementHandle, type Page } from 'puppetee
 import { runAxe, type A11yViolation } from '../helpers/a11y';
 import type { TendReply } from '../helpers/messaging';
 import { SCREENSHOTS_DIR } from '../helpers/paths';
-import type { BackgroundState, ColorScheme, LaunchTendOptions, Overlay, TendBrowser, TendPage } from './driver';
+import type { BackgroundState, ColorScheme, LaunchTendOptions, Overlay, Scope, TendBrowser, TendPage } from './driver';
 import { hostProxy, proxyPrefs } from './host-proxy';
-import { HandleScope, type HandleLike, type ScopeIo } from './scope';
+import { dwelling, HandleScope, type HandleLike, type ScopeIo } from './scope';
 
 /** Where the builds are. */
 export interface FirefoxBuilds {
@@ -91,7 +91,27 @@ class FirefoxOverlay extends HandleScope implements Overlay {
       const root = shadowRootOf(host);
       await host.dispose();
       return root as unknown as HandleLike | null;
-    }, pageIo(page), `overlay ${selector} #${index}`);
+    }, dwelling(pageIo(page)), `overlay ${selector} #${index}`);
+  }
+
+  panel(): Scope {
+    return new HandleScope(
+      async () => {
+        const host = await this.host();
+        if (!host) return null;
+        const root = shadowRootOf(host);
+        await host.dispose();
+        if (!root) return null;
+        const frame = (await root.evaluateHandle((r) => (r as unknown as ShadowRoot).querySelector('.tend-panel iframe'))) as ElementHandle;
+        await root.dispose();
+        const content = frame.asElement() ? await (frame as ElementHandle<HTMLIFrameElement>).contentFrame().catch(() => null) : null;
+        await frame.dispose();
+        if (!content) return null;
+        return (await content.evaluateHandle(() => document).catch(() => null)) as unknown as HandleLike | null;
+      },
+      dwelling(pageIo(this.page)),
+      `thanks panel of ${this.selector} #${this.index}`,
+    );
   }
 
   private async host(): Promise<ElementHandle | null> {

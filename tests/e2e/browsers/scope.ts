@@ -25,6 +25,24 @@ export interface ScopeIo {
   press(key: string): Promise<void>;
 }
 
+/**
+ * How long a person's pointer rests on one of Tend's controls before pressing: Tend acts on a
+ * click only when the control was plainly visible for a moment before it (lib/overlay/guard.ts),
+ * and no person clicks a button the instant it is drawn.
+ */
+export const DWELL_MS = 350;
+
+/** The same input, with the pointer resting on the control a moment before each press. */
+export function dwelling(io: ScopeIo): ScopeIo {
+  return {
+    ...io,
+    click: async (element, at) => {
+      await sleep(DWELL_MS);
+      await io.click(element, at);
+    },
+  };
+}
+
 const POLL_MS = 100;
 const DEFAULT_TIMEOUT_MS = 10_000;
 

@@ -11,7 +11,7 @@ import { afterAll, beforeAll, expect, it } from 'vitest';
 import { discourseListPage, discoursePost, discourseTopicPage } from '../../fixtures/discourse/generate';
 import { BROWSER, describeFlow, launchTend, flowBuild, type TendBrowser, type TendPage } from '../browsers';
 import { REPO_ROOT, serveFixtures, type FixtureServer } from '../helpers';
-import { CLAIM_BAR, POST_OVERLAYS, ROW_CHIPS, THANKS_PANEL, THANKS_TOGGLE, claimBar, closeThanks, openThanks, postOverlay, rowChip, takeBackThanks, thank, thanksCount, expectAccessible } from './tend-ui';
+import { CLAIM_BAR, POST_OVERLAYS, ROW_CHIPS, THANKS_PANEL, THANKS_TOGGLE, claimBar, closeThanks, thanksOpen, openThanks, postOverlay, rowChip, takeBackThanks, thank, thanksCount, expectAccessible } from './tend-ui';
 
 const FIXTURES = path.join(REPO_ROOT, 'tests', 'fixtures', 'discourse');
 const HOST = 'meta.discourse.org';
@@ -152,20 +152,19 @@ describeFlow('Tend on Discourse', () => {
     await fourth.focus(THANKS_TOGGLE);
     await page.press('Enter');
     // The panel opens with the note field focused.
-    await expect.poll(() => fourth.count(THANKS_PANEL)).toBe(1);
-    await expect.poll(() => fourth.isFocused({ css: 'textarea' })).toBe(true);
+    await expect.poll(() => fourth.panel().count(THANKS_PANEL)).toBe(1);
+    await expect.poll(() => fourth.panel().isFocused({ css: 'textarea' })).toBe(true);
     await page.type('Clear steps, thank you');
     await page.press('Tab');
     await page.press('Enter');
     await expect.poll(() => thanksCount(fourth)).toBe(1);
     // Sent: the panel closes by itself and the focus is back on the button that opened it.
-    await expect.poll(() => fourth.count(THANKS_PANEL)).toBe(0);
+    await expect.poll(() => thanksOpen(fourth)).toBe(false);
     expect(await fourth.isFocused(THANKS_TOGGLE)).toBe(true);
     await page.press('Enter');
-    await expect.poll(() => fourth.count(THANKS_PANEL)).toBe(1);
-    expect(await fourth.text(THANKS_PANEL)).toContain('Clear steps, thank you');
+    await expect.poll(() => fourth.panel().text(THANKS_PANEL)).toContain('Clear steps, thank you');
     await page.press('Escape');
-    await expect.poll(() => fourth.count(THANKS_PANEL)).toBe(0);
+    await expect.poll(() => thanksOpen(fourth)).toBe(false);
     expect(await fourth.isFocused(THANKS_TOGGLE)).toBe(true);
     await page.close();
   });
@@ -177,8 +176,8 @@ describeFlow('Tend on Discourse', () => {
     await expect.poll(() => own.text(THANKS_TOGGLE)).toBe('♡No thanks yet');
     const panel = await openThanks(own);
     expect(panel).toContain('Nobody has said this post helped them yet.');
-    expect(await own.count({ role: 'button', name: 'Send thanks' })).toBe(0);
-    expect(await own.count({ css: 'textarea' })).toBe(0);
+    expect(await own.panel().count({ role: 'button', name: 'Send thanks' })).toBe(0);
+    expect(await own.panel().count({ css: 'textarea' })).toBe(0);
     await page.close();
   });
 

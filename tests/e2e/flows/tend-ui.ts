@@ -23,35 +23,44 @@ export const rowChip = (page: TendPage, index: number): Overlay => page.overlay(
 
 /** The button that opens a post's thanks panel (its name carries the count). */
 export const THANKS_TOGGLE = { css: 'button[aria-expanded]' } as const;
-/** The thanks panel itself. */
+/** The thanks panel itself, inside the framed page of Tend's own that the overlay opens. */
 export const THANKS_PANEL = { role: 'dialog' } as const;
+/** The frame that holds the panel, in the overlay, while it is open. */
+export const PANEL_FRAME = '.tend-panel iframe';
 
-/** Opens the post's thanks panel (if closed) and returns its text. */
-export async function openThanks(post: Overlay): Promise<string> {
-  if ((await post.count(THANKS_PANEL)) === 0) await post.click(THANKS_TOGGLE);
-  await expect.poll(() => post.count(THANKS_PANEL)).toBe(1);
-  return post.text(THANKS_PANEL);
+/** Whether the post's thanks panel is open. */
+export async function thanksOpen(post: Overlay): Promise<boolean> {
+  return (await post.count(PANEL_FRAME)) > 0;
 }
 
-/** Closes the post's thanks panel (if open). */
+/** Opens the post's thanks panel (if closed) and returns its text once it has loaded. */
+export async function openThanks(post: Overlay): Promise<string> {
+  if (!(await thanksOpen(post))) await post.click(THANKS_TOGGLE);
+  await expect.poll(() => post.panel().count(THANKS_PANEL)).toBe(1);
+  // Loaded: the list (or "nobody yet") is there, not the loading line.
+  await expect.poll(() => post.panel().text(THANKS_PANEL)).not.toMatch(/Loading/);
+  return post.panel().text(THANKS_PANEL);
+}
+
+/** Closes the post's thanks panel (if open) with its close button. */
 export async function closeThanks(post: Overlay): Promise<void> {
-  if ((await post.count(THANKS_PANEL)) > 0) await post.click({ role: 'button', name: 'Close' });
-  await expect.poll(() => post.count(THANKS_PANEL)).toBe(0);
+  if (await thanksOpen(post)) await post.panel().click({ role: 'button', name: 'Close' });
+  await expect.poll(() => thanksOpen(post)).toBe(false);
 }
 
 /** Says "this helped" with a note; the panel closes by itself once the thanks is stored. */
 export async function thank(post: Overlay, note: string): Promise<void> {
   await openThanks(post);
-  await post.fill({ css: 'textarea' }, note);
-  await post.click({ role: 'button', name: 'Send thanks' });
-  await expect.poll(() => post.count(THANKS_PANEL)).toBe(0);
+  await post.panel().fill({ css: 'textarea' }, note);
+  await post.panel().click({ role: 'button', name: 'Send thanks' });
+  await expect.poll(() => thanksOpen(post)).toBe(false);
 }
 
 /** Takes my thanks back from the post's panel; it closes once done. */
 export async function takeBackThanks(post: Overlay): Promise<void> {
   await openThanks(post);
-  await post.click({ role: 'button', name: 'Take back my thanks' });
-  await expect.poll(() => post.count(THANKS_PANEL)).toBe(0);
+  await post.panel().click({ role: 'button', name: 'Take back my thanks' });
+  await expect.poll(() => thanksOpen(post)).toBe(false);
 }
 
 /** The thanks count the post's button shows (0 without a count). */

@@ -38,3 +38,29 @@ export const HUMAN_PAUSE_MS = 400;
 export function humanPause(): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, HUMAN_PAUSE_MS));
 }
+
+/**
+ * An overlay's text as a person reads it: teammates' names, which Tend draws on a canvas out
+ * of the page's reach, read as the canvas's label.
+ */
+export const shadowText = (overlay: Locator): Promise<string> =>
+  overlay.evaluate((host) => {
+    const readable = (node: Node): string => {
+      if (node.nodeType === Node.TEXT_NODE) return (node as Text).data;
+      if (node instanceof Element) {
+        if (node.localName === 'style' || node.localName === 'script') return '';
+        if (node.getAttribute('role') === 'img' && node.hasAttribute('aria-label')) return node.getAttribute('aria-label') ?? '';
+      }
+      let out = '';
+      for (let c = node.firstChild; c; c = c.nextSibling) out += readable(c);
+      return out;
+    };
+    return host.shadowRoot ? readable(host.shadowRoot) : '';
+  });
+
+/** Opens the post's panel and waits for its page to have loaded what it shows. */
+export async function openPanel(overlay: Locator): Promise<void> {
+  await endorseToggle(overlay).click();
+  await endorsePanel(overlay).locator('[role="dialog"]').waitFor();
+  for (let i = 0; i < 100 && /Loading/.test(await panelText(overlay)); i++) await new Promise((r) => setTimeout(r, 50));
+}
