@@ -57,7 +57,15 @@ export default defineBackground(() => {
         syncPromise = null;
         throw e;
       }));
-  const handler = async () =>
+  // One handler for the worker's life: what it remembers (which threads a tab has made Tend
+  // observe lately, which settings tab asked for a pick) must outlive a single message.
+  let handlerPromise: Promise<Awaited<ReturnType<typeof makeHandler>>> | null = null;
+  const handler = () =>
+    (handlerPromise ??= makeHandler().catch((e: unknown) => {
+      handlerPromise = null;
+      throw e;
+    }));
+  const makeHandler = async () =>
     createHandler({
       store: await store(),
       // After each local write: tell subscribers, then send it to the team (if any).
