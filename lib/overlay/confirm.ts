@@ -5,6 +5,7 @@
  * waits a moment before it can be pressed, so a click aimed at something else cannot land on
  * it, and it acts only for a real click that lands on it.
  */
+import { hitsOnly } from './guard';
 
 /** How long the "yes" button waits before it can be pressed. */
 export const ARM_MS = 600;
@@ -97,9 +98,8 @@ export function confirmInTend(root: ShadowRoot, host: HTMLElement, text: Confirm
     };
     // "Yes" counts only where it is what the pointer went down on, on top of everything.
     yes.addEventListener('pointerdown', (e) => {
-      const top = doc.elementFromPoint(e.clientX, e.clientY);
       const inner = root.elementFromPoint?.(e.clientX, e.clientY) ?? yes;
-      pressed = e.isTrusted && armed && top === host && (inner === yes || yes.contains(inner));
+      pressed = e.isTrusted && armed && hitsOnly(host, root, e.clientX, e.clientY, doc) && (inner === yes || yes.contains(inner));
     });
     yes.addEventListener('click', (e) => {
       if (!e.isTrusted || !armed) return;

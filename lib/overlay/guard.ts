@@ -23,6 +23,12 @@
 export const MIN_VISIBLE_MS = 300;
 /** Lowest effective opacity taken as plainly visible (forums fade read posts to 0.6 or so; hiding needs far less). */
 export const MIN_OPACITY = 0.5;
+/**
+ * How long a control must have stayed in place (relative to the window) before the pointer
+ * went down: a page cannot slide it under a pointer already on its way to something else. A
+ * person who scrolls and clicks at once is rarer than this is short.
+ */
+export const MIN_STILL_MS = 150;
 /** How often controls near the window are checked, in ms. */
 const SAMPLE_EVERY_MS = 100;
 /** A pointer-down this long before the click still counts for it. */
@@ -54,8 +60,9 @@ interface Watched {
   v2Since: number | null;
   /** Since when Tend's own checks have passed without a break (null: they do not). */
   okSince: number | null;
-  /** Where the host was at the last check. */
-  rect: DOMRect | null;
+  /** Since when it has been about where it is (null: not yet seen), and where that was. */
+  stillSince: number | null;
+  anchor: DOMRect | null;
   /** Whether it is near the window (only those are checked). */
   near: boolean;
   /** The last pointer-down on it, judged then. */
@@ -94,7 +101,8 @@ export function createGuard(options: GuardOptions): ActionGuard {
         w.near = e.isIntersecting;
         if (!w.near) {
           w.okSince = null;
-          w.rect = null;
+          w.stillSince = null;
+          w.anchor = null;
         }
       }
     },
@@ -106,9 +114,11 @@ export function createGuard(options: GuardOptions): ActionGuard {
     for (const [host, w] of watched) {
       if (!w.near || !host.isConnected) continue;
       const rect = host.getBoundingClientRect();
-      const moved = !w.rect || Math.abs(rect.x - w.rect.x) > 2 || Math.abs(rect.y - w.rect.y) > 2 || Math.abs(rect.width - w.rect.width) > 2;
-      w.rect = rect;
-      if (moved || !looksVisible(host, rect, win)) w.okSince = null;
+      if (!w.anchor || moved(rect, w.anchor)) {
+        w.stillSince = t;
+        w.anchor = rect;
+      }
+      if (!looksVisible(host, rect, win)) w.okSince = null;
       else w.okSince ??= t;
     }
   };
@@ -122,14 +132,17 @@ export function createGuard(options: GuardOptions): ActionGuard {
     // as the pointer goes down has not shown it for long.
     const v2ok = w.v2Since !== null && at - w.v2Since >= MIN_VISIBLE_MS;
     const ownOk = w.okSince !== null && at - w.okSince >= MIN_VISIBLE_MS;
+    const rect = host.getBoundingClientRect();
+    // In place: where the last check saw it, and there for a while already.
+    const still = w.anchor !== null && !moved(rect, w.anchor) && w.stillSince !== null && at - w.stillSince >= MIN_STILL_MS;
     const onTop = hitsOnly(host, w.root, e.clientX, e.clientY, doc);
-    const stillVisible = looksVisible(host, host.getBoundingClientRect(), win);
-    w.down = { at, ok: onTop && (v2ok || (ownOk && stillVisible)) };
+    const stillVisible = looksVisible(host, rect, win);
+    w.down = { at, ok: still && onTop && (v2ok || (ownOk && stillVisible)) };
   };
 
   return {
     watch(host, root) {
-      const w: Watched = { root, v2Since: null, okSince: null, rect: null, near: false, down: null };
+      const w: Watched = { root, v2Since: null, okSince: null, stillSince: null, anchor: null, near: false, down: null };
       watched.set(host, w);
       v2?.observe(host);
       nearby.observe(host);
@@ -167,6 +180,18 @@ export function createGuard(options: GuardOptions): ActionGuard {
       watched.clear();
     },
   };
+}
+
+/**
+ * How far a control may drift from where it settled and still count as in place: the few
+ * pixels a fade-in slides or a hover lifts, not the distance that puts it under a pointer
+ * aimed at something else.
+ */
+const DRIFT_PX = 8;
+
+/** Whether a box has moved, or changed width, by more than a drift from where it settled. */
+function moved(a: DOMRect, b: DOMRect): boolean {
+  return Math.abs(a.x - b.x) > DRIFT_PX || Math.abs(a.y - b.y) > DRIFT_PX || Math.abs(a.width - b.width) > DRIFT_PX;
 }
 
 /** The element's parent, crossing out of shadow roots to their hosts. */
@@ -236,12 +261,19 @@ function filterEffect(filter: string): { opacity: number; hides: boolean } {
 export function hitsOnly(host: HTMLElement, root: ShadowRoot, x: number, y: number, doc: Document): boolean {
   const probe = doc.createElement('style');
   probe.textContent = '*, *::before, *::after { pointer-events: auto !important; }';
+  // Inline `pointer-events: none !important` beats any sheet: those elements are set by hand.
+  const inline = [...doc.querySelectorAll<HTMLElement>('[style*="pointer-events"]')].map((el) => [el, el.getAttribute('style')] as const);
   let top: Element | null = null;
   try {
     (doc.head ?? doc.documentElement).append(probe);
+    for (const [el] of inline) el.style.setProperty('pointer-events', 'auto', 'important');
     top = doc.elementFromPoint(x, y);
   } finally {
     probe.remove();
+    for (const [el, style] of inline) {
+      if (style === null) el.removeAttribute('style');
+      else el.setAttribute('style', style);
+    }
   }
   if (top !== host) return false;
   const inner = root.elementFromPoint?.(x, y) ?? null;
