@@ -7,6 +7,7 @@
  */
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { useT } from '../i18n';
+import { hitsOnly } from '../../lib/overlay/guard';
 import { SecretText } from './SecretText';
 
 /** The framed panel's address, the origin it loads as, and the secret it proves itself with. */
@@ -29,8 +30,15 @@ export interface EndorseControlProps {
   panel: () => PanelFrame;
 }
 
-/** Messages the framed panel sends over its private channel. */
-type PanelMessage = { type: 'size'; height: number } | { type: 'close'; done: boolean };
+/**
+ * Messages the framed panel sends over its private channel: its height, a wish to close, and
+ * each pointer-down in it (at a point of its own), which this side judges — a framed page
+ * cannot see what the page around it lays over it.
+ */
+type PanelMessage = { type: 'size'; height: number } | { type: 'close'; done: boolean } | { type: 'down'; id: number; x: number; y: number };
+
+/** How long the panel must have been open, and in place, before a pointer-down in it counts. */
+const PANEL_SETTLED_MS = 300;
 
 export function EndorseControl(props: EndorseControlProps) {
   const t = useT();
@@ -41,10 +49,14 @@ export function EndorseControl(props: EndorseControlProps) {
   const [src, setSrc] = useState<PanelFrame | null>(null);
   /** Places the open panel again (its height is known once its page has measured itself). */
   const placeRef = useRef<(() => void) | null>(null);
+  /** When the open panel last moved. */
+  const placedAt = useRef(0);
 
+  // Closed at once; the framed page goes a moment later, once whatever it was handling (the
+  // key press that closed it) has finished there.
   const close = (focusBack: boolean) => {
     setOpen(false);
-    setSrc(null);
+    setTimeout(() => setSrc((current) => (pop.current?.matches(':popover-open') ? current : null)), 100);
     if (focusBack) button.current?.focus();
   };
 
@@ -55,6 +67,7 @@ export function EndorseControl(props: EndorseControlProps) {
     if (!open || !box || !b) return;
     const win = b.ownerDocument.defaultView!;
     const place = () => {
+      const before = `${box.style.left} ${box.style.top} ${box.style.width}`;
       const r = b.getBoundingClientRect();
       const width = Math.min(320, win.innerWidth - 16);
       // Towards the page's middle: a button at the right (GitHub's and Stack Exchange's post
@@ -68,6 +81,7 @@ export function EndorseControl(props: EndorseControlProps) {
       box.style.left = `${left}px`;
       box.style.top = `${Math.max(8, top)}px`;
       box.style.width = `${width}px`;
+      if (`${box.style.left} ${box.style.top} ${box.style.width}` !== before) placedAt.current = performance.now();
     };
     placeRef.current = place;
     place();
@@ -108,9 +122,23 @@ export function EndorseControl(props: EndorseControlProps) {
         placeRef.current?.();
       }
       else if (m?.type === 'close') close(true);
+      else if (m?.type === 'down' && Number.isFinite(m.x) && Number.isFinite(m.y)) channel.port1.postMessage({ type: 'verdict', id: m.id, ok: plainlyOnTop(f, m.x, m.y) });
     };
     f.contentWindow?.postMessage({ type: 'tend-panel', nonce: src.nonce }, src.origin, [channel.port2]);
     f.focus();
+  };
+
+  /**
+   * Whether a pointer-down at (x, y) in the framed panel landed on the panel as the person saw
+   * it: the panel in place for a while, and nothing of the page's over that point — not even a
+   * cover that lets clicks through.
+   */
+  const plainlyOnTop = (f: HTMLIFrameElement, x: number, y: number): boolean => {
+    const root = f.getRootNode() as ShadowRoot;
+    if (!root.host) return false;
+    const r = f.getBoundingClientRect();
+    const settled = performance.now() - placedAt.current >= PANEL_SETTLED_MS;
+    return settled && x >= 0 && y >= 0 && x <= r.width && y <= r.height && hitsOnly(root.host as HTMLElement, root, r.left + x, r.top + y, f.ownerDocument);
   };
 
   const label = props.ownPost ? t('ov_ownPostLabel') : props.mine ? t('ov_youThanked') : t('ov_endorseLabel');
@@ -139,8 +167,8 @@ export function EndorseControl(props: EndorseControlProps) {
           </span>
         )}
       </button>
-      {open && src && (
-        <div ref={pop} class="tend-panel" popover="auto" role="presentation">
+      {src && (
+        <div ref={pop} class="tend-panel" popover="auto" role="presentation" style={open ? undefined : 'display: none'}>
           <iframe ref={frame} src={src.src} title={props.ownPost ? t('ov_whoThankedYou') : t('ov_whoHelped')} onLoad={onLoad} />
         </div>
       )}

@@ -4,7 +4,7 @@
  * nothing to do. It runs in a page of Tend's own framed into the forum page, so the page can
  * neither read the names and notes nor listen to what I type. Every text is text, never HTML.
  */
-import { useId, useLayoutEffect, useRef, useState } from 'preact/hooks';
+import { useEffect, useId, useLayoutEffect, useRef, useState } from 'preact/hooks';
 import { useT } from '../i18n';
 
 /** One endorsement as shown. */
@@ -46,6 +46,31 @@ export function EndorsePanel(props: EndorsePanelProps) {
     target?.focus();
   }, [Boolean(mine), list === null]);
 
+  // Escape closes the panel wherever the focus is in its page (the frame itself, too), as the
+  // key comes back up: the frame goes away only once the whole key press has reached it.
+  const onClose = useRef(props.onClose);
+  onClose.current = props.onClose;
+  useEffect(() => {
+    const doc = first.current?.ownerDocument ?? document;
+    let escaping = false;
+    const onDown = (e: KeyboardEvent) => {
+      if (e.key !== 'Escape') return;
+      e.stopPropagation();
+      escaping = true;
+    };
+    const onUp = (e: KeyboardEvent) => {
+      if (e.key !== 'Escape' || !escaping) return;
+      escaping = false;
+      onClose.current(false);
+    };
+    doc.addEventListener('keydown', onDown);
+    doc.addEventListener('keyup', onUp);
+    return () => {
+      doc.removeEventListener('keydown', onDown);
+      doc.removeEventListener('keyup', onUp);
+    };
+  }, []);
+
   const closeIfDone = (done: Promise<boolean>) =>
     void done.then((stored) => {
       if (stored) {
@@ -60,12 +85,6 @@ export function EndorsePanel(props: EndorsePanelProps) {
       class="tend-pop"
       role="dialog"
       aria-label={own ? t('ov_whoThankedYou') : t('ov_whoHelped')}
-      onKeyDown={(e) => {
-        if (e.key === 'Escape') {
-          e.stopPropagation();
-          props.onClose(false);
-        }
-      }}
     >
       <p class="tend-pop-title">{own ? t('ov_whoThankedYou') : t('ov_whoHelped')}</p>
       {list === null ? (

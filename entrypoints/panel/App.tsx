@@ -46,6 +46,8 @@ export function readParams(hash: string): PanelParams | null {
 
 /** How long the panel must have been plainly visible before a click in it acts. */
 const MIN_VISIBLE_MS = 300;
+/** How long to wait for the framer's word on a pointer-down before taking it as no. */
+const VERDICT_WAIT_MS = 1_000;
 /** A pointer-down this long before an action still counts as what caused it. */
 const POINTER_TO_ACTION_MS = 5_000;
 
@@ -56,8 +58,11 @@ export function App({ params, port: portReady }: { params: PanelParams | null; p
   const [error, setError] = useState<string | null>(null);
   const port = useRef<MessagePort | null>(null);
   const visibleSince = useRef<number | null>(null);
-  /** When the pointer last went down in the panel. */
+  /** When the pointer last went down in the panel, and what the framer made of it. */
   const pointerDownAt = useRef<number | null>(null);
+  const downVerdict = useRef<Promise<boolean>>(Promise.resolve(false));
+  const downs = useRef(0);
+  const pendingVerdicts = useRef(new Map<number, (ok: boolean) => void>());
   /** After a click Tend could not judge, when a second one may go ahead. */
   const confirmFrom = useRef<number | null>(null);
 
@@ -66,14 +71,34 @@ export function App({ params, port: portReady }: { params: PanelParams | null; p
     // The channel to the content script, proven by the secret only it and this address know.
     void portReady.then((p) => {
       port.current = p;
+      p.onmessage = (e: MessageEvent<{ type?: unknown; id?: unknown; ok?: unknown }>) => {
+        if (e.data?.type !== 'verdict' || typeof e.data.id !== 'number') return;
+        pendingVerdicts.current.get(e.data.id)?.(e.data.ok === true);
+        pendingVerdicts.current.delete(e.data.id);
+      };
       sendSize();
     });
     const sendSize = () => {
       const box = document.querySelector<HTMLElement>('.tend-pop');
       port.current?.postMessage({ type: 'size', height: box ? box.offsetHeight : document.body.scrollHeight });
     };
+    // Each pointer-down is judged by the content script that framed this page too: only it can
+    // see whether the page lays anything over the panel there.
     const onPointerDown = (e: PointerEvent) => {
-      if (e.isTrusted) pointerDownAt.current = e.timeStamp;
+      if (!e.isTrusted) return;
+      pointerDownAt.current = e.timeStamp;
+      const id = ++downs.current;
+      const p = port.current;
+      downVerdict.current = p
+        ? new Promise<boolean>((resolve) => {
+            const timer = setTimeout(() => resolve(false), VERDICT_WAIT_MS);
+            pendingVerdicts.current.set(id, (ok) => {
+              clearTimeout(timer);
+              resolve(ok);
+            });
+            p.postMessage({ type: 'down', id, x: e.clientX, y: e.clientY });
+          })
+        : Promise.resolve(false);
     };
     document.addEventListener('pointerdown', onPointerDown, true);
     const sizes = new ResizeObserver(sendSize);
@@ -116,20 +141,25 @@ export function App({ params, port: portReady }: { params: PanelParams | null; p
 
   if (!params) return <p class="tend-error">{t('loadError', 'no post')}</p>;
 
+  /** Whether the last pointer-down (if the action came from one) caused it. */
+  const byPointer = (event: Event) => pointerDownAt.current !== null && event.timeStamp - pointerDownAt.current < POINTER_TO_ACTION_MS;
   // A pointer press counts when the panel was plainly visible for a while before the pointer
   // went down; a key press (no pointer lately), when it is plainly visible now.
-  const plainlySeen = (event: Event) => {
+  const plainlySeen = (event: Event): boolean => {
     const since = visibleSince.current;
-    if (!event.isTrusted || since === null) return false;
-    const down = pointerDownAt.current;
-    if (down !== null && event.timeStamp - down < POINTER_TO_ACTION_MS) return down - since >= MIN_VISIBLE_MS;
-    return true;
+    if (since === null) return false;
+    return byPointer(event) ? pointerDownAt.current! - since >= MIN_VISIBLE_MS : true;
   };
   const run = async (event: Event, send: () => ReturnType<typeof request<'post.endorse'>>): Promise<boolean> => {
     setError(null);
     // Only a panel Tend framed acts: its framer proved itself with the secret. A page that
     // frames this address on its own (with a post and author of its choosing) gets no channel.
     if (!event.isTrusted || !port.current) return false;
+    // Something of the page's over the panel where the pointer went down: refused, however often.
+    if (byPointer(event) && !(await downVerdict.current)) {
+      setError(t('ov_panelCovered'));
+      return false;
+    }
     if (!plainlySeen(event)) {
       // Not refused: asked. A second, deliberate click a moment later goes ahead.
       const confirmAt = confirmFrom.current;
