@@ -50,6 +50,11 @@ function pageIo(page: Page): ScopeIo {
       await page.mouse.move(x, y);
       await page.mouse.click(x, y);
     },
+    box: async (element) => {
+      const box = await (element as ElementHandle).boundingBox();
+      if (!box) throw new Error('box: the element has no box on the page');
+      return box;
+    },
     type: (text) => page.keyboard.type(text),
     press: (key) => page.keyboard.press(key),
   };
@@ -73,7 +78,7 @@ class ChromiumOverlay extends HandleScope implements Overlay {
       async () => {
         const host = this.host();
         if ((await host.count()) === 0) return null;
-        const frame = await host.locator('.tend-panel iframe').elementHandle({ timeout: 500 }).catch(() => null);
+        const frame = await host.locator('.tend-panel:popover-open iframe').elementHandle({ timeout: 500 }).catch(() => null);
         const content = await frame?.contentFrame();
         await frame?.dispose();
         if (!content) return null;
@@ -216,6 +221,7 @@ class ChromiumPrivatePage implements TendPage {
   fill(): Promise<void> { return this.unavailable(); }
   isFocused(): Promise<boolean> { return this.unavailable(); }
   focus(): Promise<void> { return this.unavailable(); }
+  box(): Promise<{ x: number; y: number; width: number; height: number }> { return this.unavailable(); }
   isChecked(): Promise<boolean> { return this.unavailable(); }
   overlay(): Overlay { return this.unavailable(); }
   press(): Promise<void> { return this.unavailable(); }

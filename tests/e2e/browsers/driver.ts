@@ -60,6 +60,8 @@ export interface Scope {
   click(target: Target | string, options?: { timeoutMs?: number; at?: { x: number; y: number } }): Promise<void>;
   /** Replaces a text field's value by typing, as a person does (real key events). */
   fill(target: Target | string, text: string): Promise<void>;
+  /** Where the first visible match is drawn, in the window's coordinates (CSS pixels). */
+  box(target: Target | string): Promise<{ x: number; y: number; width: number; height: number }>;
   /** Moves the keyboard focus to the first visible match, as Tab would (no pointer). */
   focus(target: Target | string): Promise<void>;
   /** Whether a checkbox or switch is checked. */

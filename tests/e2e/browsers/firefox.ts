@@ -74,6 +74,11 @@ function pageIo(page: Page): ScopeIo {
       await page.bringToFront();
       await (element as ElementHandle).click(at ? { offset: at } : {});
     },
+    box: async (element) => {
+      const box = await (element as ElementHandle).boundingBox();
+      if (!box) throw new Error('box: the element has no box on the page');
+      return box;
+    },
     type: (text) => page.keyboard.type(text),
     press: (key) => page.keyboard.press(key as never),
   };
@@ -102,7 +107,7 @@ class FirefoxOverlay extends HandleScope implements Overlay {
         const root = shadowRootOf(host);
         await host.dispose();
         if (!root) return null;
-        const frame = (await root.evaluateHandle((r) => (r as unknown as ShadowRoot).querySelector('.tend-panel iframe'))) as ElementHandle;
+        const frame = (await root.evaluateHandle((r) => (r as unknown as ShadowRoot).querySelector('.tend-panel:popover-open iframe'))) as ElementHandle;
         await root.dispose();
         const content = frame.asElement() ? await (frame as ElementHandle<HTMLIFrameElement>).contentFrame().catch(() => null) : null;
         await frame.dispose();

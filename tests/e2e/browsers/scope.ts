@@ -19,6 +19,8 @@ export interface HandleLike {
 export interface ScopeIo {
   /** Clicks a found element with real pointer input, at its centre or `at` from its top left. */
   click(element: unknown, at?: { x: number; y: number }): Promise<void>;
+  /** Where a found element is drawn, in the window's coordinates. */
+  box(element: unknown): Promise<{ x: number; y: number; width: number; height: number }>;
   /** Types text into whatever has the focus. */
   type(text: string): Promise<void>;
   /** Presses one key where the focus is. */
@@ -107,6 +109,15 @@ export class HandleScope implements Scope {
       // Typing over a selection replaces it; an empty value is a deletion.
       if (text) await this.io.type(text);
       else await this.io.press('Backspace');
+    } finally {
+      await element.dispose().catch(() => undefined);
+    }
+  }
+
+  async box(target: Target | string): Promise<{ x: number; y: number; width: number; height: number }> {
+    const element = await this.element(target);
+    try {
+      return await this.io.box(element.asElement());
     } finally {
       await element.dispose().catch(() => undefined);
     }

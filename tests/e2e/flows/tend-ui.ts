@@ -25,8 +25,8 @@ export const rowChip = (page: TendPage, index: number): Overlay => page.overlay(
 export const THANKS_TOGGLE = { css: 'button[aria-expanded]' } as const;
 /** The thanks panel itself, inside the framed page of Tend's own that the overlay opens. */
 export const THANKS_PANEL = { role: 'dialog' } as const;
-/** The frame that holds the panel, in the overlay, while it is open. */
-export const PANEL_FRAME = '.tend-panel iframe';
+/** The frame that holds the panel, in the overlay, while it is open (it goes a moment after closing). */
+export const PANEL_FRAME = '.tend-panel:popover-open iframe';
 
 /** Whether the post's thanks panel is open. */
 export async function thanksOpen(post: Overlay): Promise<boolean> {

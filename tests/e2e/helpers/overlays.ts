@@ -8,10 +8,10 @@ import type { FrameLocator, Locator } from 'playwright-core';
 export const endorseToggle = (overlay: Locator): Locator => overlay.locator('button[aria-expanded]');
 
 /** The framed endorse panel of a post overlay (open it first). */
-export const endorsePanel = (overlay: Locator): FrameLocator => overlay.locator('iframe').contentFrame();
+export const endorsePanel = (overlay: Locator): FrameLocator => overlay.locator('.tend-panel:popover-open iframe').contentFrame();
 
-/** How many endorse panels the overlay has open (0 or 1). */
-export const panelsOpen = (overlay: Locator): Promise<number> => overlay.locator('iframe').count();
+/** How many endorse panels the overlay has open (0 or 1; a closed one's frame goes a moment later). */
+export const panelsOpen = (overlay: Locator): Promise<number> => overlay.locator('.tend-panel:popover-open iframe').count();
 
 /** The visible text of the open endorse panel. */
 export const panelText = (overlay: Locator): Promise<string> => endorsePanel(overlay).locator('body').innerText();
