@@ -54,9 +54,14 @@ export function EndorseControl(props: EndorseControlProps) {
 
   // Closed at once; the framed page goes a moment later, once whatever it was handling (the
   // key press that closed it) has finished there.
+  /** Whether the panel is open as of the last click or close, before any render catches up. */
+  const openNow = useRef(false);
   const close = (focusBack: boolean) => {
+    openNow.current = false;
     setOpen(false);
-    setTimeout(() => setSrc((current) => (pop.current?.matches(':popover-open') ? current : null)), 100);
+    setTimeout(() => {
+      if (!openNow.current) setSrc(null);
+    }, 100);
     if (focusBack) button.current?.focus();
   };
 
@@ -153,6 +158,7 @@ export function EndorseControl(props: EndorseControlProps) {
         title={label}
         onClick={() => {
           if (open) return close(false);
+          openNow.current = true;
           setSrc(props.panel());
           setOpen(true);
         }}

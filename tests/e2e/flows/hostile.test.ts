@@ -62,6 +62,8 @@ function topicRoutes(from: number, to: number): Record<string, (req: IncomingMes
 
 const LIST_ROWS = 500;
 const listPage = discourseListPage(Array.from({ length: LIST_ROWS }, (_, i) => ({ id: 20_000 + i, title: `Listed question ${i}`, replies: i % 7 })));
+/** A list of threads no other test shows, so Tend has never observed them before the flood. */
+const floodPage = discourseListPage(Array.from({ length: LIST_ROWS }, (_, i) => ({ id: 40_000 + i, title: `Flooded question ${i}`, replies: i % 7 })));
 
 describeFlow('a hostile page', () => {
   let tend: TendBrowser;
@@ -69,7 +71,7 @@ describeFlow('a hostile page', () => {
   let nextTopic = 9_000;
 
   beforeAll(async () => {
-    fixtures = await serveFixtures({ routes: { '/latest': listPage, ...topicRoutes(9_000, 9_199) } });
+    fixtures = await serveFixtures({ routes: { '/latest': listPage, '/flood': floodPage, ...topicRoutes(9_000, 9_199) } });
     tend = await launchTend({ build: flowBuild(), hostMap: [HOST] });
   });
   afterAll(async () => {
@@ -352,8 +354,10 @@ describeFlow('a hostile page', () => {
     // Tend's database exists once the background has answered anything.
     expect(await tend.send({ type: 'me.get' })).toMatchObject({ ok: true });
     const before = (await tend.storeCounts()).ops ?? 0;
-    const page = await tend.openPage(fixtures.url('/latest', HOST));
+    const page = await tend.openPage(fixtures.url('/flood', HOST));
     await expect.poll(() => page.count(ROW_CHIPS), { timeout: 15_000 }).toBe(LIST_ROWS);
+    // The first look records every thread (they are new to Tend).
+    await expect.poll(async () => ((await tend.storeCounts()).ops ?? 0) - before, { timeout: 15_000 }).toBeGreaterThanOrEqual(LIST_ROWS);
     await sleep(SETTLE_MS);
     const afterFirstLook = (await tend.storeCounts()).ops ?? 0;
     await page.evaluate(
