@@ -16,16 +16,22 @@ export const DEFAULT_REPORT = 'test-results/vitest.json';
 
 /**
  * @param {any} report Vitest's JSON reporter output
- * @returns {{ passed: number, failed: number, skipped: number, problems: string[] }}
+ * @returns {{ passed: number, failed: number, skipped: number, problems: string[], retried: string[] }}
+ * (`retried`: tests that passed only on a retry, named so that flakiness stays visible)
  */
 export function countResults(report) {
   let passed = 0;
   let failed = 0;
   let skipped = 0;
   const problems = [];
+  const retried = [];
   for (const file of report?.testResults ?? []) {
     let failedHere = 0;
     for (const test of file.assertionResults ?? []) {
+      if (test.status === 'passed' && test.failureMessages?.length) {
+        const first = String(test.failureMessages[0]).split('\n').find((line) => line.trim()) ?? '';
+        retried.push(`passed on a retry: ${test.fullName ?? test.title} (${path.relative(process.cwd(), file.name ?? '')}): first try said ${first.slice(0, 200)}`);
+      }
       if (test.status === 'passed') passed++;
       else if (test.status === 'failed') {
         failed++;
@@ -39,7 +45,7 @@ export function countResults(report) {
       problems.push(`FAILED file ${path.relative(process.cwd(), file.name ?? '')}: ${reason}`);
     }
   }
-  return { passed, failed, skipped, problems };
+  return { passed, failed, skipped, problems, retried };
 }
 
 /**
@@ -78,7 +84,7 @@ export function summaryLine({ passed, failed, skipped }) {
  * @returns {boolean} true when every test passed and at least one ran
  */
 export function reportResults(file = DEFAULT_REPORT, { extraProblems = [] } = {}) {
-  let counts = { passed: 0, failed: 0, skipped: 0, problems: [] };
+  let counts = { passed: 0, failed: 0, skipped: 0, problems: [], retried: [] };
   const problems = [];
   if (!existsSync(file)) {
     problems.push(`no test report at ${file} (Vitest did not finish)`);
@@ -99,6 +105,7 @@ export function reportResults(file = DEFAULT_REPORT, { extraProblems = [] } = {}
       // Unreadable: already said above.
     }
   }
+  for (const line of counts.retried) console.log(line);
   if (counts.passed + counts.failed === 0) problems.push('no tests ran');
   for (const line of problems) console.log(line);
   console.log(summaryLine(counts));
