@@ -35,7 +35,7 @@ export interface HandlerDeps {
   now?: () => number;
   version: string;
   /** Enabling Tend on sites (`site.*` requests); absent where there is no browser to ask. */
-  sites?: Pick<SiteAccess, 'statusOfTab' | 'enable' | 'disable'>;
+  sites?: Pick<SiteAccess, 'statusOfTab' | 'enable' | 'disable' | 'serviceOrigin'>;
   /** Team sync (`sync.*` requests); absent where there is none. */
   sync?: {
     join(server: string, code: string, name: string): Promise<SyncJoined>;
@@ -199,6 +199,9 @@ export function createHandler(deps: HandlerDeps): Handle {
         if (!sync) return err('Tend cannot sync with a team here', 'unavailable');
         if (request.type === 'sync.join') {
           const joined = await sync.join(request.server, request.code, request.name);
+          // The server's origin was granted for sync; a grant handled before the join was
+          // known may have taken it for a forum.
+          await deps.sites?.serviceOrigin(request.server).catch(() => undefined);
           // The store started over: what was observed before must be observable again.
           limiter.reset();
           return ok(joined);

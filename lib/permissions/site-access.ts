@@ -241,6 +241,21 @@ export class SiteAccess {
   }
 
   /**
+   * An origin turned out to serve Tend itself (the team server just joined): its grant is for
+   * sync, so it is not a forum. Forgets it as one — a grant seen before the join was known may
+   * have started Tend there — and keeps the permission, which sync needs.
+   */
+  serviceOrigin(originOrUrl: string): Promise<void> {
+    return this.serial(async () => {
+      const key = originKeyOrNull(originOrUrl);
+      if (!key || isBuiltInOrigin(key)) return;
+      const list = await this.enabledOrigins();
+      if (list.includes(key)) await this.setEnabledOrigins(list.filter((o) => o !== key));
+      await this.unregister(key);
+    });
+  }
+
+  /**
    * `permissions.onRemoved`: the content script goes, the wish stays, so the popup can offer
    * to grant the permission again.
    */

@@ -47,6 +47,10 @@ describeFlow('settings: joining and leaving a team', () => {
     expect(await page.text({ css: '.facts' })).toContain(`Server127.0.0.1:${team.server.port}`);
     await expect.poll(() => page.text({ css: '.sync-state' }), { timeout: 10_000 }).toMatch(/Synced/);
     expect(await tend.hasSitePermission(team.url)).toBe(true);
+    // The server's origin was granted for sync: Tend does not take it for a forum.
+    const listed = await tend.send<{ sites: { origin: string }[] }>({ type: 'sites.list' });
+    expect(listed.ok, JSON.stringify(listed)).toBe(true);
+    if (listed.ok) expect(listed.value.sites.map((s) => s.origin)).not.toContain(new URL(team.url).origin);
     await expectAccessible(page);
     await page.screenshot(`${BROWSER}-settings-team-light`);
     await page.setColorScheme('dark');

@@ -118,6 +118,24 @@ describe('enabling a site', () => {
     expect(await access.enabledOrigins()).toEqual([]);
   });
 
+  it('forgets a team server taken for a forum before the join was known, and keeps its grant', async () => {
+    const fake = fakeSiteBrowser({ tabs: [forumTab] });
+    let joined = false;
+    const access = new SiteAccess(fake.browser, { isServiceOrigin: (o) => joined && o === 'https://team.example.org' });
+    fake.grant('https://team.example.org/*');
+    await access.granted(['https://team.example.org/*']);
+    expect(await access.enabledOrigins()).toEqual(['https://team.example.org']);
+    expect(fake.scripts.size).toBe(1);
+    joined = true;
+    await access.serviceOrigin('https://team.example.org/api');
+    expect(await access.enabledOrigins()).toEqual([]);
+    expect(fake.scripts.size).toBe(0);
+    expect(await access.statusOf('https://team.example.org')).toMatchObject({ granted: true, enabled: false });
+    // Built-in hosts are never touched.
+    await access.serviceOrigin('https://meta.discourse.org');
+    expect(await access.statusOf('https://meta.discourse.org')).toMatchObject({ builtIn: true, enabled: true });
+  });
+
   it('on a built-in host needs no registration; after a re-grant it starts Tend in the open tab', async () => {
     const fake = fakeSiteBrowser({ tabs: [builtInTab] });
     const access = new SiteAccess(fake.browser);
