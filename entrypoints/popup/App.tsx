@@ -114,6 +114,10 @@ export function App() {
       timer = setTimeout(() => {
         void reload();
         readSync();
+        // A description of this forum may have just arrived (from the team or the editor).
+        if (tabId.current !== null) {
+          void request({ type: 'site.status', tabId: tabId.current }).then((r) => r.ok && setSite((s) => ({ ...s, status: r.value })), () => undefined);
+        }
       }, 50);
     });
     sub.watch({ posts: [], threads: [], mine: true });

@@ -131,4 +131,16 @@ describeFlow('describing a forum Tend has never seen', () => {
     await expect.poll(() => rowChip(forum, 0).text()).toBe('Claimed by you');
     await expect.poll(() => rowChip(forum, 2).text()).toBe('Unclaimed');
   });
+
+  it('a popup open on the forum follows its description as it goes and comes back', async () => {
+    const popup = await tend.openPopup(forum);
+    await expect.poll(() => popup.text({ css: 'section.site' }), { timeout: 10_000 }).toContain('Edit description');
+    const saved = await tend.send<{ local: unknown }>({ type: 'site.description.get', origin });
+    expect(saved.ok && saved.value.local).toBeTruthy();
+    expect(await tend.send({ type: 'site.description.remove', origin })).toMatchObject({ ok: true, value: { removed: true } });
+    await expect.poll(() => popup.text({ css: 'section.site' }), { timeout: 10_000 }).toContain('does not know this forum yet');
+    expect(await tend.send({ type: 'site.description.save', origin, description: saved.ok ? saved.value.local : null })).toMatchObject({ ok: true });
+    await expect.poll(() => popup.text({ css: 'section.site' }), { timeout: 10_000 }).toContain('Edit description');
+    await popup.close();
+  });
 });
