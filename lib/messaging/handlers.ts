@@ -23,6 +23,7 @@ import type { SiteAccess } from '../permissions/site-access';
 import type { AnyRequest, EditorCommand, EditorReport, PortPush, PostState, SiteEntry, StateSnapshot, SyncJoined, SyncStatusView, ThreadStateView } from './protocol';
 import type { Caller, Handle } from './router';
 import { ObservationLimiter } from './observe-limits';
+import { readReminderSettings, REMINDER_SETTINGS_KEY } from '../reminders/plan';
 
 /** How long the team server's refusal of my action stays shown on the post or thread. */
 export const REFUSAL_SHOWN_MS = 10 * 60_000;
@@ -52,6 +53,8 @@ export interface HandlerDeps {
   };
   /** Pushes a message to every extension page that listens. */
   pushToPages?: (message: PortPush) => void;
+  /** Reminders: the person has seen my claims (the popup showed them). */
+  reminders?: { looked(): Promise<void> };
 }
 
 /** Scheme and host of an origin, or null. */
@@ -182,7 +185,20 @@ export function createHandler(deps: HandlerDeps): Handle {
       }
       case 'settings.setPaused':
         await store.setMeta('paused', request.paused);
+        // Pages and reminders follow at once (no reload).
+        notify({ posts: new Set(), threads: new Set(), people: new Set(), mine: true });
         return ok({ paused: request.paused });
+      case 'reminders.get':
+        return ok(readReminderSettings(await store.getMeta(REMINDER_SETTINGS_KEY)));
+      case 'reminders.set': {
+        const { type: _, ...settings } = request;
+        await store.setMeta(REMINDER_SETTINGS_KEY, settings);
+        notify({ posts: new Set(), threads: new Set(), people: new Set(), mine: true });
+        return ok(readReminderSettings(settings));
+      }
+      case 'reminders.seen':
+        await deps.reminders?.looked();
+        return ok({ ok: true });
       case 'site.status':
       case 'site.enable':
       case 'site.disable': {

@@ -17,6 +17,7 @@ import {
   type ThreadState,
 } from '../domain';
 import type { SiteStatus } from '../permissions/site-access';
+import type { ReminderSettings } from '../reminders/plan';
 
 export type { SiteStatus };
 
@@ -83,6 +84,16 @@ export const PageRequests = [
   req('me.setName', { name: v.pipe(v.string(), v.trim(), v.minLength(1, 'a name is needed'), v.maxLength(60, 'name is longer than 60 characters')) }),
   req('claim.act', { action: v.picklist(['renew', 'release', 'resolve']), thread: ThreadRefSchema, epoch: Epoch }),
   req('settings.setPaused', { paused: v.boolean() }),
+  // Reminders: what to be told, and how long before a claim ends; the popup has shown my claims.
+  req('reminders.get', {}),
+  req('reminders.set', {
+    leadMs: v.pipe(v.number(), v.integer(), v.minValue(60_000, 'at least a minute'), v.maxValue(7 * 24 * 3_600_000, 'at most a week')),
+    expiring: v.boolean(),
+    expired: v.boolean(),
+    handed: v.boolean(),
+    refused: v.boolean(),
+  }),
+  req('reminders.seen', {}),
   // Enabling Tend on a site that is not built in (the popup asks for the permission first).
   req('site.status', { tabId: TabId }),
   req('site.enable', { origin: SiteSchema, tabId: v.optional(TabId) }),
@@ -234,6 +245,9 @@ export interface Replies {
   'me.setName': { id: string; name: string };
   'claim.act': { ok: true };
   'settings.setPaused': { paused: boolean };
+  'reminders.get': ReminderSettings;
+  'reminders.set': ReminderSettings;
+  'reminders.seen': { ok: true };
   'site.status': SiteStatus;
   'site.enable': SiteStatus;
   'site.disable': SiteStatus;
