@@ -5,6 +5,7 @@
  */
 import { browser } from 'wxt/browser';
 import { BUILTIN_HOST_PATTERNS } from '../lib/domain/hosts';
+import { canonicalSite } from '../lib/domain/refs';
 import { createHandler, route, snapshot, SubscriptionHub, SUBSCRIBE_PORT, type EditorCommand, type EditorEnvelope } from '../lib/messaging';
 import { StoreError, TendStore, type Changes } from '../lib/store';
 import { listenForSiteAccess, originKeyOrNull, originPattern, SiteAccess } from '../lib/permissions';
@@ -18,6 +19,15 @@ const EDITOR_SCRIPT = '/editor.js';
 
 /** Defined by wxt.config.ts: true in the end-to-end test build. */
 declare const __TEND_TEST_BUILD__: boolean;
+
+/** A page address's site id, or null. */
+function siteOfUrl(url: string): string | null {
+  try {
+    return canonicalSite(new URL(url));
+  } catch {
+    return null;
+  }
+}
 
 /** Test build only: how far Tend's clock is moved (storage.local), and the notifications shown. */
 const TEST_CLOCK_KEY = 'tendTestClockShift';
@@ -206,7 +216,7 @@ export default defineBackground(() => {
     if (command === 'claim-thread' && thread) {
       const url = (await browser.tabs.get(tabId)).url;
       // Only a thread on the tab's own site, as for any request from a page.
-      if (!url || originKeyOrNull(url) !== originKeyOrNull(thread.site)) return;
+      if (!url || siteOfUrl(url) !== thread.site) return;
       const r = await (await store()).act({ type: 'claim', thread }, now());
       changed(r.changes);
     }

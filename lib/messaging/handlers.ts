@@ -42,6 +42,7 @@ export interface HandlerDeps {
     join(server: string, code: string, name: string): Promise<SyncJoined>;
     leave(): Promise<void>;
     status(): Promise<SyncStatusView>;
+    setLeaseMs?(leaseMs: number): Promise<number>;
   };
   /** The sites Tend runs on or may run on (`sites.list`), without what descriptions add. */
   siteList?: () => Promise<Omit<SiteEntry, 'local' | 'team' | 'seenAs'>[]>;
@@ -175,7 +176,8 @@ export function createHandler(deps: HandlerDeps): Handle {
         return ok({ version: deps.version });
       case 'me.get': {
         const me = await store.me();
-        return ok({ id: me.id, name: me.name, paused: Boolean(await store.getMeta('paused')), team: await store.teamMode() });
+        const handles = (await store.person(me.id))?.handles ?? [];
+        return ok({ id: me.id, name: me.name, paused: Boolean(await store.getMeta('paused')), team: await store.teamMode(), handles });
       }
       case 'me.setName': {
         const me = await store.me();
@@ -223,7 +225,15 @@ export function createHandler(deps: HandlerDeps): Handle {
           await sync.leave();
           limiter.reset();
         }
-        return ok(await sync.status());
+        return ok({ ...(await sync.status()), leaseMs: (await store.settings()).leaseMs });
+      }
+      case 'team.setLease': {
+        const team = await store.getMeta<{ role?: string } | null>('team');
+        if (!team || !deps.sync?.setLeaseMs) return err('join a team first', 'no-team');
+        if (team.role !== 'manager') return err('only a manager can change how long a claim lasts', 'not-manager');
+        const leaseMs = await deps.sync.setLeaseMs(request.leaseMs);
+        notify({ posts: new Set(), threads: new Set(), people: new Set(), mine: true });
+        return ok({ leaseMs });
       }
 
       // ---- site descriptions

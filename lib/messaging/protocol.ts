@@ -105,6 +105,8 @@ export const PageRequests = [
     name: v.pipe(v.string(), v.trim(), v.minLength(1, 'a name is needed'), v.maxLength(60, 'name is longer than 60 characters')),
   }),
   req('sync.leave', {}),
+  // A manager changes how long a claim lasts, for the whole team (the server checks the role).
+  req('team.setLease', { leaseMs: v.pipe(v.number(), v.integer(), v.minValue(60_000, 'a lease is at least a minute'), v.maxValue(30 * 24 * 3_600_000, 'a lease is at most 30 days')) }),
   req('sync.status', {}),
   // Sites Tend runs on, and descriptions of forums no release knows.
   req('sites.list', {}),
@@ -184,6 +186,8 @@ export interface SyncStatusView {
   team?: string;
   server?: string;
   role?: 'member' | 'manager';
+  /** How long a claim lasts (the team's setting; 24 h in solo mode). */
+  leaseMs?: number;
 }
 
 /** Who I became by joining a team. */
@@ -241,7 +245,7 @@ export interface Replies {
   'thread.resolve': StateSnapshot;
   'thread.handoff': StateSnapshot;
   'app.ping': { version: string };
-  'me.get': { id: string; name: string; paused: boolean; team: boolean };
+  'me.get': { id: string; name: string; paused: boolean; team: boolean; handles?: { site: string; handle: string }[] };
   'me.setName': { id: string; name: string };
   'claim.act': { ok: true };
   'settings.setPaused': { paused: boolean };
@@ -253,6 +257,7 @@ export interface Replies {
   'site.disable': SiteStatus;
   'sync.join': SyncJoined;
   'sync.leave': SyncStatusView;
+  'team.setLease': { leaseMs: number };
   'sync.status': SyncStatusView;
   'site.description': { description: unknown; source: DescriptionSource } | null;
   'editor.picked': { ok: true };
