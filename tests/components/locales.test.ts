@@ -15,6 +15,14 @@ const read = (locale: string) => JSON.parse(readFileSync(path.join(DIR, locale, 
 /** The same in every language: the product's name, and a title that is only the name and a list. */
 const SAME_AS_ENGLISH = new Set(['extName', 'badgeTitle']);
 
+const isTag = (tag: string) => {
+  try {
+    return Intl.getCanonicalLocales(tag).length === 1;
+  } catch {
+    return false;
+  }
+};
+
 const en = read('en');
 const locales = readdirSync(DIR).filter((l) => l !== 'en');
 const substitutions = (text: string) => [...new Set(text.match(/\$\d/g) ?? [])].sort();
@@ -36,6 +44,11 @@ describe('translations', () => {
       const same = Object.keys(en).filter((k) => messages[k] && messages[k].message === en[k]!.message && !SAME_AS_ENGLISH.has(k));
       expect(same).toEqual([]);
       expect(Object.entries(messages).filter(([, v]) => typeof v.message !== 'string' || !v.message.trim())).toEqual([]);
+    });
+
+    it('names its own language for dates, durations and numbers', () => {
+      expect(isTag(messages.intlLocale?.message ?? '')).toBe(true);
+      expect(messages.intlLocale!.message.split('-')[0]).toBe(locale.split('_')[0]);
     });
 
     it('keeps the substitutions and placeholders of each message', () => {
