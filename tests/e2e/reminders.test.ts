@@ -193,12 +193,42 @@ describe.skipIf(!e2e.chromium)('reminders, badge and keyboard commands', () => {
     expect(Object.keys(manifest.commands).sort()).toEqual(['claim-thread', 'endorse-post', 'open-dashboard']);
   });
 
-  it('the settings page has no serious or critical accessibility problems', async () => {
+  it('the settings page: accessible, and a new lead time moves the reminder at once', async () => {
     const x = await launch();
     const options = await openExtensionPage(x, 'options.html');
     await options.getByRole('heading', { name: 'Reminders' }).waitFor();
     const violations = await checkA11y(options);
     expect(violations.filter((v) => v.impact === 'serious' || v.impact === 'critical'), formatViolations(violations)).toEqual([]);
     await screenshot(options, 'settings-page', { fullPage: true });
+    await options.emulateMedia({ colorScheme: 'dark' });
+    await screenshot(options, 'settings-page-dark', { fullPage: true });
+
+    value(await sendFromPage(options, { type: 'thread.claim', thread }));
+    const { expiresAt } = (await claimOf(options)).claim!;
+    const alarmAt = () => options.evaluate(async () => (await (globalThis as unknown as { chrome: { alarms: { get(n: string): Promise<{ scheduledTime: number } | undefined> } } }).chrome.alarms.get('tend.remind'))?.scheduledTime);
+    await expect.poll(alarmAt).toBe(expiresAt - 2 * HOUR);
+    await options.getByLabel('Remind me before a claim of mine ends').selectOption({ label: '30 min before' });
+    await expect.poll(alarmAt).toBe(expiresAt - 30 * 60_000);
+    await options.getByLabel('a teammate hands me a claim').uncheck();
+    await expect.poll(async () => value(await sendFromPage(options, { type: 'reminders.get' }))).toEqual({ leadMs: 30 * 60_000, expiring: true, expired: true, handed: false, refused: true });
+  });
+
+  it('a manager changes the lease length from the settings page, on the team server', async () => {
+    team = await startTeamServer('Support');
+    const x = await launch();
+    const options = await openExtensionPage(x, 'options.html');
+    value(await sendFromPage(options, { type: 'me.setName', name: 'Ana' }));
+    value(await sendFromPage(options, { type: 'sync.join', server: team.url, code: await team.invite('manager'), name: 'Ana' }));
+    await options.reload();
+    await expect.poll(() => options.locator('dd.lease').textContent()).toBe('24 hr');
+    await options.getByLabel('Change how long a claim lasts, for the whole team').selectOption({ label: '8 hr' });
+    await options.getByRole('button', { name: 'Save', exact: true }).last().click();
+    await options.getByText('Saved. New claims and renewals last this long.').waitFor();
+    const t = await team.server.store.resolveTeam('Support', false);
+    expect((await team.server.store.team(t.id))?.leaseMs).toBe(8 * HOUR);
+    await expect.poll(() => options.locator('dd.lease').textContent()).toBe('8 hr');
+    // Accessible with the manager’s form showing too.
+    const violations = await checkA11y(options);
+    expect(violations.filter((v) => v.impact === 'serious' || v.impact === 'critical'), formatViolations(violations)).toEqual([]);
   });
 });
