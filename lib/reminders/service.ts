@@ -16,7 +16,7 @@ export const REMINDER_STATE_KEY = 'reminderState';
 /** The parts of the browser reminders use (Chrome's and Firefox's, through the polyfill). */
 export interface ReminderBrowser {
   notifications?: {
-    create(id: string, options: { type: 'basic'; iconUrl: string; title: string; message: string; buttons?: { title: string }[]; priority?: number }): Promise<string>;
+    create(id: string, options: { type: 'basic'; iconUrl: string; title: string; message: string; buttons?: { title: string }[] }): Promise<string>;
     clear(id: string): Promise<boolean>;
   };
   alarms: {
@@ -140,8 +140,8 @@ export class Reminders {
       iconUrl: deps.iconUrl,
       title: text.title,
       message: text.message,
+      // Only where buttons exist (Chrome); Firefox refuses options it does not know.
       ...(buttons.length ? { buttons: buttons.map((title) => ({ title })) } : {}),
-      priority: n.kind === 'expiring' ? 1 : 0,
     });
     deps.shown?.(id, text, buttons);
   }
