@@ -39,7 +39,7 @@ export default defineConfig({
     // Suggested keys; people change them in the browser's shortcut settings.
     commands: {
       'open-dashboard': { suggested_key: { default: 'Alt+Shift+D' }, description: '__MSG_cmdOpenDashboard__' },
-      'claim-thread': { suggested_key: { default: 'Alt+Shift+C' }, description: '__MSG_cmdClaimThread__' },
+      'claim-thread': { suggested_key: { default: 'Alt+Shift+K' }, description: '__MSG_cmdClaimThread__' },
       'endorse-post': { suggested_key: { default: 'Alt+Shift+H' }, description: '__MSG_cmdEndorsePost__' },
     },
     // The endorse panel is framed into forum pages (names and notes stay out of the page's
