@@ -8,7 +8,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { REPO_ROOT, humanPause, launchExtension, screenshot, sendFromPage, serveFixtures, tabIdOf, type FixtureServer, type LaunchedExtension } from './helpers';
+import { REPO_ROOT, humanPause, launchExtension, panelText, panelsOpen, screenshot, sendFromPage, serveFixtures, tabIdOf, type FixtureServer, type LaunchedExtension } from './helpers';
 
 const e2e = inject('tendE2E');
 const HOST = 'meta.discourse.org';
@@ -69,6 +69,18 @@ describe.skipIf(!e2e.chromium)('Tend in Spanish', () => {
     await screenshot(forum, 'es-overlays-light');
     await forum.emulateMedia({ colorScheme: 'dark' });
     await screenshot(forum, 'es-overlays-dark');
+
+    // The thanks panel, framed in the page, in Spanish too.
+    const post = forum.locator('tend-overlay[data-tend-kind="post"]').first();
+    await post.scrollIntoViewIfNeeded();
+    await humanPause();
+    await post.locator('button[aria-expanded]').click();
+    await expect.poll(() => panelsOpen(post)).toBe(1);
+    await expect.poll(() => panelText(post)).toContain('¿Por qué ayudó? (opcional)');
+    expect(await panelText(post)).toContain('Enviar agradecimiento');
+    await screenshot(forum, 'es-panel-dark');
+    await forum.emulateMedia({ colorScheme: 'light' });
+    await screenshot(forum, 'es-panel-light');
 
     for (const scheme of ['light', 'dark'] as const) {
       const popup = await ext.context.newPage();
