@@ -32,6 +32,9 @@ export function noticeText(t: Translate, n: Notice, now: number, name: (member: 
   }
 }
 
+/** How many claims the badge's title names one by one. */
+const NAMED = 5;
+
 /** The badge: how many of my claims need attention ("" for none, "99+" past 99) and a title saying what they are. */
 export function badgeOf(t: Translate, attention: readonly Attention[]): { text: string; title: string } {
   if (!attention.length) return { text: '', title: t('extName') };
@@ -46,8 +49,11 @@ export function badgeOf(t: Translate, attention: readonly Attention[]): { text: 
   const list = new Intl.ListFormat(localeOf(t), { style: 'long', type: 'conjunction' }).format(said);
   // A claim handed to me that is also ending soon is one claim.
   const claims = new Set(attention.map((a) => a.key)).size;
+  // Then each claim by name, one a line (the toolbar shows the title as a tooltip).
+  const lines = attention.slice(0, NAMED).map((a) => t(a.kind === 'expiring' ? 'badgeLineExpiring' : a.kind === 'expired' ? 'badgeLineExpired' : 'badgeLineHanded', threadName(t, a)));
+  if (attention.length > NAMED) lines.push(t('heldMore', number.format(attention.length - NAMED)));
   return {
     text: claims > 99 ? '99+' : number.format(claims),
-    title: t('badgeTitle', list),
+    title: [t('badgeTitle', list), ...lines].join('\n'),
   };
 }

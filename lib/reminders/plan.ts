@@ -94,6 +94,7 @@ export interface Notice {
 export interface Attention {
   kind: 'expiring' | 'expired' | 'handed';
   key: string;
+  thread: { site: string; threadId: string };
   title: string | null;
   expiresAt: number;
 }
@@ -176,12 +177,12 @@ export function plan(input: PlanInput): Plan {
       // Handed to me: the last change was someone else's, on my lease.
       if (c.by !== me) {
         const k = id('handed', c.key, c.epoch);
-        if (seen[k] === undefined) attention.push({ kind: 'handed', key: c.key, title: c.title, expiresAt: c.expiresAt });
+        if (seen[k] === undefined) attention.push({ kind: 'handed', key: c.key, thread: c.thread, title: c.title, expiresAt: c.expiresAt });
         if (notified[k] === undefined) say(noticeOf(c, 'handed', { who: c.by }), settings.handed);
       }
       const remindAt = c.expiresAt - lead;
       if (remindAt <= now) {
-        attention.push({ kind: 'expiring', key: c.key, title: c.title, expiresAt: c.expiresAt });
+        attention.push({ kind: 'expiring', key: c.key, thread: c.thread, title: c.title, expiresAt: c.expiresAt });
         const k = id('expiring', c.key, c.epoch);
         const said = notified[k];
         if (said === undefined || c.expiresAt > said + SAME_LEASE_SLACK_MS) say(noticeOf(c, 'expiring'), settings.expiring, true);
@@ -189,7 +190,7 @@ export function plan(input: PlanInput): Plan {
       later(c.expiresAt);
     } else if (c.holder === me && c.status === 'active' && now - c.expiresAt < EXPIRED_ATTENTION_MS) {
       const k = id('expired', c.key, c.epoch);
-      if (seen[k] === undefined) attention.push({ kind: 'expired', key: c.key, title: c.title, expiresAt: c.expiresAt });
+      if (seen[k] === undefined) attention.push({ kind: 'expired', key: c.key, thread: c.thread, title: c.title, expiresAt: c.expiresAt });
       if (notified[k] === undefined) say(noticeOf(c, 'expired'), settings.expired && now - c.expiresAt < EXPIRED_NOTIFY_MS);
       later(c.expiresAt + EXPIRED_ATTENTION_MS);
     } else if (state.mine[c.key] !== undefined && (c.holder !== me ? isLive(c, now) : c.status === 'released' && c.by !== me)) {

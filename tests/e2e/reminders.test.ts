@@ -127,7 +127,7 @@ describe.skipIf(!e2e.chromium)('reminders, badge and keyboard commands', () => {
     expect(notice).toMatchObject({ title: 'Your claim is about to expire', buttons: ['Renew', 'Open'] });
     expect(notice!.message).toBe('“Rotating API keys without downtime”: 2 hr left. Renew it to keep it.');
     expect(await quiet.evaluate(() => (globalThis as unknown as { chrome: { notifications: { getAll(): Promise<object> } } }).chrome.notifications.getAll())).toHaveProperty([notice!.id]);
-    await expect.poll(() => badge(quiet)).toEqual({ text: '1', title: 'Tend: 1 expiring soon' });
+    await expect.poll(() => badge(quiet)).toEqual({ text: '1', title: `Tend: 1 expiring soon\n“Rotating API keys without downtime”: expiring soon` });
 
     // Once per lease: another look says nothing new.
     await sendRaw(quiet, { tendTest: 'clock', at: claim.expiresAt - HOUR });
@@ -155,7 +155,7 @@ describe.skipIf(!e2e.chromium)('reminders, badge and keyboard commands', () => {
 
     await expect.poll(() => shown(options), { timeout: 20_000, interval: 300 }).toHaveLength(1);
     expect((await shown(options))[0]).toMatchObject({ title: 'A claim was handed to you', message: 'Sam handed you “Rotating API keys without downtime”.', buttons: ['Open'] });
-    await expect.poll(() => badge(options)).toEqual({ text: '1', title: 'Tend: 1 handed to you' });
+    await expect.poll(() => badge(options)).toEqual({ text: '1', title: `Tend: 1 handed to you\n“Rotating API keys without downtime”: handed to you` });
 
     // Opening it from the notification counts as seen.
     const opened = x.context.waitForEvent('page');

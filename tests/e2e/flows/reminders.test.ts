@@ -73,7 +73,7 @@ describeFlow('reminders', () => {
     await expect.poll(shown, { timeout: 30_000, interval: 500 }).toHaveLength(1);
     const [handed] = await shown();
     expect(handed).toMatchObject({ title: 'A claim was handed to you', message: `Sam handed you “${TOPIC.title}”.`, buttons: BROWSER === 'firefox' ? [] : ['Open'] });
-    await expect.poll(badge).toBe('1 Tend: 1 handed to you');
+    await expect.poll(badge).toBe(`1 Tend: 1 handed to you\n“${TOPIC.title}”: handed to you`);
 
     // Tend's clock moves to 2 hours and 5 seconds before the lease ends; the background is unloaded before that.
     const state = await tend.send<{ threads: Record<string, { claim: { expiresAt: number } | null }> }>({ type: 'state.get', posts: [], threads: [thread] });
@@ -89,6 +89,6 @@ describeFlow('reminders', () => {
     await hook({ tendTest: 'click', id: expiring.id });
     await tend.findPage(fixtures.url(TOPIC.path, HOST), { timeoutMs: 15_000 });
     // Seen: the claim stays on the badge only as ending soon.
-    await expect.poll(badge).toBe('1 Tend: 1 expiring soon');
+    await expect.poll(badge).toBe(`1 Tend: 1 expiring soon\n“${TOPIC.title}”: expiring soon`);
   });
 });

@@ -61,7 +61,7 @@ describe('reminder plan', () => {
 
     const { said, last } = run([first.nextAt!, first.nextAt! + 60_000, c.expiresAt - 1], () => [c], { state: first.state });
     expect(said).toEqual([{ at: first.nextAt, kind: 'expiring', key: c.key }]);
-    expect(last.attention).toEqual([{ kind: 'expiring', key: c.key, title: 'Login loops', expiresAt: c.expiresAt }]);
+    expect(last.attention).toEqual([{ kind: 'expiring', key: c.key, thread: c.thread, title: 'Login loops', expiresAt: c.expiresAt }]);
     // The next look is at the lease's end.
     expect(last.nextAt).toBe(c.expiresAt);
   });
@@ -164,14 +164,20 @@ describe('reminder plan', () => {
 describe('reminder words and badge', () => {
   it('counts claims, not reasons, and says what they are', () => {
     expect(badgeOf(englishT, [])).toEqual({ text: '', title: 'Tend' });
+    const thread = { site: SITE, threadId: '1' };
     const b = badgeOf(englishT, [
-      { kind: 'handed', key: 'a', title: null, expiresAt: 1 },
-      { kind: 'expiring', key: 'a', title: null, expiresAt: 1 },
-      { kind: 'expired', key: 'b', title: null, expiresAt: 1 },
+      { kind: 'handed', key: 'a', thread, title: 'Login loops', expiresAt: 1 },
+      { kind: 'expiring', key: 'a', thread, title: 'Login loops', expiresAt: 1 },
+      { kind: 'expired', key: 'b', thread, title: null, expiresAt: 1 },
     ]);
-    expect(b).toEqual({ text: '2', title: 'Tend: 1 expiring soon, 1 expired, and 1 handed to you' });
-    const many = Array.from({ length: 120 }, (_, i) => ({ kind: 'expired' as const, key: String(i), title: null, expiresAt: 1 }));
-    expect(badgeOf(englishT, many).text).toBe('99+');
+    expect(b).toEqual({
+      text: '2',
+      title: 'Tend: 1 expiring soon, 1 expired, and 1 handed to you\n“Login loops”: handed to you\n“Login loops”: expiring soon\n“a thread on forum.example.org”: expired',
+    });
+    const many = Array.from({ length: 120 }, (_, i) => ({ kind: 'expired' as const, key: String(i), thread, title: `T${i}`, expiresAt: 1 }));
+    const big = badgeOf(englishT, many);
+    expect(big.text).toBe('99+');
+    expect(big.title.split('\n')).toEqual(['Tend: 120 expired', '“T0”: expired', '“T1”: expired', '“T2”: expired', '“T3”: expired', '“T4”: expired', 'and 115 more']);
   });
 
   it('words each notification with the thread and the time left', () => {

@@ -67,7 +67,7 @@ describe('reminders on the store', () => {
     const id = noticeId({ kind: 'expiring', epoch: 1, key });
     expect(log.shown.get(id)).toMatchObject({ title: 'Your claim is about to expire', message: '“Login loops”: 2 hr left. Renew it to keep it.', buttons: [{ title: 'Renew' }, { title: 'Open' }] });
     expect(log.badge).toBe('1');
-    expect(log.title).toBe('Tend: 1 expiring soon');
+    expect(log.title).toBe('Tend: 1 expiring soon\n“Login loops”: expiring soon');
     expect(log.alarms.get(REMINDER_ALARM)).toBe(expiresAt);
     // Once per lease, however many times it looks.
     log.shown.clear();
@@ -111,7 +111,7 @@ describe('reminders on the store', () => {
     // Firefox: no buttons; a click opens the thread (none known here) and counts as seen.
     expect(log.shown.get(id)).toMatchObject({ title: 'Your claim expired' });
     expect(log.shown.get(id)?.buttons).toBeUndefined();
-    expect(log.title).toBe('Tend: 1 expired');
+    expect(log.title).toBe('Tend: 1 expired\n“a thread on forum.example.org”: expired');
     await reminders.clicked(id);
     expect(log.badge).toBe('');
     store.close();
