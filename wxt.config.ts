@@ -31,11 +31,17 @@ export default defineConfig({
     name: '__MSG_extName__',
     description: '__MSG_extDescription__',
     default_locale: 'en',
-    permissions: ['storage', 'alarms', 'scripting', 'activeTab'],
+    permissions: ['storage', 'alarms', 'scripting', 'activeTab', 'notifications'],
     host_permissions: [...BUILTIN_HOST_PATTERNS, ...(testBuild ? TEST_HOST_PATTERNS : [])],
     // Any other forum is enabled per origin from the popup, at run time.
     optional_host_permissions: ['https://*/*', 'http://*/*'],
     action: { default_title: '__MSG_extName__' },
+    // Suggested keys; people change them in the browser's shortcut settings.
+    commands: {
+      'open-dashboard': { suggested_key: { default: 'Alt+Shift+D' }, description: '__MSG_cmdOpenDashboard__' },
+      'claim-thread': { suggested_key: { default: 'Alt+Shift+K' }, description: '__MSG_cmdClaimThread__' },
+      'endorse-post': { suggested_key: { default: 'Alt+Shift+H' }, description: '__MSG_cmdEndorsePost__' },
+    },
     // The endorse panel is framed into forum pages (names and notes stay out of the page's
     // reach); it must be loadable there. Chrome gives it an address that changes every
     // session, so no page can frame it by itself.

@@ -33,15 +33,21 @@ export function durationParts(ms: number): DurationParts | null {
 }
 
 /**
- * The language Tend speaks: the browser's i18n knows it as `@@ui_locale` (`en_US`). A
- * translator that does not (tests) gets English.
+ * The language Tend speaks: the language of the messages in use (`intlLocale`, which each
+ * translation sets), so numbers and units never come out in another language than the sentence
+ * around them (a browser can report one UI language and pick another's messages); else the
+ * browser's `@@ui_locale` (`en_US`). A translator that knows neither (tests) gets English.
  */
 export function localeOf(t: Translate): string {
-  try {
-    return Intl.getCanonicalLocales(t('@@ui_locale').replace(/_/g, '-'))[0] ?? 'en';
-  } catch {
-    return 'en';
+  for (const key of ['intlLocale', '@@ui_locale']) {
+    try {
+      const tag = Intl.getCanonicalLocales(t(key).replace(/_/g, '-'))[0];
+      if (tag) return tag;
+    } catch {
+      // not a language tag: try the next
+    }
   }
+  return 'en';
 }
 
 const unitFormats = new Map<string, Intl.NumberFormat>();

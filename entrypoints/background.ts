@@ -5,10 +5,14 @@
  */
 import { browser } from 'wxt/browser';
 import { BUILTIN_HOST_PATTERNS } from '../lib/domain/hosts';
+import { canonicalSite } from '../lib/domain/refs';
 import { createHandler, route, snapshot, SubscriptionHub, SUBSCRIBE_PORT, type EditorCommand, type EditorEnvelope } from '../lib/messaging';
-import { StoreError, TendStore } from '../lib/store';
+import { StoreError, TendStore, type Changes } from '../lib/store';
 import { listenForSiteAccess, originKeyOrNull, originPattern, SiteAccess } from '../lib/permissions';
 import { SyncClient } from '../lib/sync';
+import { browserT } from '../lib/i18n';
+import { Reminders, REMINDER_ALARM } from '../lib/reminders/service';
+import { commandTarget, TEND_COMMANDS, type TendCommand } from '../lib/commands';
 
 /** Where WXT writes `entrypoints/editor.ts`. */
 const EDITOR_SCRIPT = '/editor.js';
@@ -16,14 +20,40 @@ const EDITOR_SCRIPT = '/editor.js';
 /** Defined by wxt.config.ts: true in the end-to-end test build. */
 declare const __TEND_TEST_BUILD__: boolean;
 
+/** A page address's site id, or null. */
+function siteOfUrl(url: string): string | null {
+  try {
+    return canonicalSite(new URL(url));
+  } catch {
+    return null;
+  }
+}
+
+/** Test build only: how far Tend's clock is moved (storage.local), and the notifications shown. */
+const TEST_CLOCK_KEY = 'tendTestClockShift';
+const TEST_SHOWN_KEY = 'tendTestShown';
+
+async function recordShown(id: string, text: { title: string; message: string }, buttons: string[]): Promise<void> {
+  const list = ((await browser.storage.local.get(TEST_SHOWN_KEY))[TEST_SHOWN_KEY] as unknown[] | undefined) ?? [];
+  await browser.storage.local.set({ [TEST_SHOWN_KEY]: [...list, { id, ...text, buttons, at: Date.now() }] });
+}
+
 export default defineBackground(() => {
   const env = { runtimeId: browser.runtime.id, extensionBase: browser.runtime.getURL('/') };
+  // Tend's clock. The test build can move it forward (a lease "about to end" without waiting a
+  // day); the shift is kept in storage, so a restarted worker keeps it. Shipped: Date.now.
+  let shift = 0;
+  const clockReady: Promise<void> = __TEND_TEST_BUILD__
+    ? browser.storage.local.get(TEST_CLOCK_KEY).then((r) => void (shift = Number(r[TEST_CLOCK_KEY]) || 0), () => undefined)
+    : Promise.resolve();
+  const now = () => Date.now() + shift;
   // Opened on first use and kept; the store reconnects by itself after a version change.
   // A failed start (creating my identity on a full disk, say) is forgotten, so the next
   // message tries again instead of failing until the browser stops this worker.
   let storePromise: Promise<TendStore> | null = null;
   const store = () =>
-    (storePromise ??= TendStore.open()
+    (storePromise ??= clockReady
+      .then(() => TendStore.open({ now }))
       .then(async (s) => {
         try {
           await s.me();
@@ -38,7 +68,7 @@ export default defineBackground(() => {
         throw e;
       }));
 
-  const hub = new SubscriptionHub(async (posts, threads) => snapshot(await store(), posts, threads, Date.now()), env);
+  const hub = new SubscriptionHub(async (posts, threads) => snapshot(await store(), posts, threads, now()), env);
   const version = browser.runtime.getManifest().version;
   // Sites the user enabled beyond the built-in ones (host permission + registered content script).
   const sites = new SiteAccess(browser, {
@@ -52,7 +82,7 @@ export default defineBackground(() => {
   let syncPromise: Promise<SyncClient> | null = null;
   const sync = () =>
     (syncPromise ??= store()
-      .then((s) => new SyncClient({ store: s, notify: (changes) => void hub.notify(changes) }))
+      .then((s) => new SyncClient({ store: s, now, notify: (changes) => changed(changes, false) }))
       .catch((e: unknown) => {
         syncPromise = null;
         throw e;
@@ -65,14 +95,33 @@ export default defineBackground(() => {
       handlerPromise = null;
       throw e;
     }));
+  // After each write: tell subscribers and reminders; a local one also goes to the team (if any).
+  const changed = (changes: Changes, local = true) => {
+    void hub.notify(changes);
+    reminders.soon();
+    if (local) void sync().then((s) => s.pushSoon(), console.warn);
+  };
+  // Notifications, the reminder alarm and the toolbar badge, re-derived from the store.
+  const reminders = new Reminders({
+    store,
+    browser: browser as unknown as ConstructorParameters<typeof Reminders>[0]['browser'],
+    t: browserT,
+    now,
+    toBrowserTime: (at) => at - shift,
+    // Firefox's notifications have no buttons: a click on one opens its thread.
+    buttons: !import.meta.env.FIREFOX,
+    iconUrl: browser.runtime.getURL('/icon/128.png'),
+    changed,
+    ...(__TEND_TEST_BUILD__
+      ? { shown: (id: string, text: { title: string; message: string }, buttons: string[]) => void recordShown(id, text, buttons) }
+      : {}),
+  });
   const makeHandler = async () =>
     createHandler({
       store: await store(),
-      // After each local write: tell subscribers, then send it to the team (if any).
-      notify: (changes) => {
-        void hub.notify(changes);
-        void sync().then((s) => s.pushSoon(), console.warn);
-      },
+      notify: changed,
+      now,
+      reminders,
       version,
       sites,
       sync: await sync(),
@@ -136,6 +185,7 @@ export default defineBackground(() => {
     })
     .catch(console.warn);
   browser.alarms.onAlarm.addListener((alarm) => {
+    if (alarm.name === REMINDER_ALARM) void reminders.refresh().catch(console.warn);
     if (alarm.name !== SYNC_ALARM) return;
     void sync()
       .then(async (s) => {
@@ -144,6 +194,65 @@ export default defineBackground(() => {
       })
       .catch(() => undefined); // the sync status tells what went wrong
   });
+
+  // Reminders are looked at on every start: what the alarm was for is in the store, not here.
+  void reminders.refresh().catch(console.warn);
+  browser.notifications?.onClicked.addListener((id) => void reminders.clicked(id).catch(console.warn));
+  browser.notifications?.onButtonClicked?.addListener((id, index) => void reminders.buttonClicked(id, index).catch(console.warn));
+
+  // Keyboard commands (the person may change their keys in the browser's settings).
+  const runCommand = async (command: string, tab?: { id?: number }) => {
+    if (command === 'open-dashboard') {
+      // Typed loosely: WXT knows only the pages of this checkout by name.
+      await browser.tabs.create({ url: (browser.runtime.getURL as (path: string) => string)('/dashboard.html') });
+      return;
+    }
+    if (!TEND_COMMANDS.includes(command as TendCommand)) return;
+    const tabId = tab?.id ?? (await browser.tabs.query({ active: true, currentWindow: true }))[0]?.id;
+    if (tabId === undefined) return;
+    // The page's own Tend says which thread it shows, or focuses the post in view.
+    const answer = await browser.tabs.sendMessage(tabId, { tendCommand: command }, { frameId: 0 }).catch(() => null);
+    const thread = commandTarget(answer);
+    if (command === 'claim-thread' && thread) {
+      const url = (await browser.tabs.get(tabId)).url;
+      // Only a thread on the tab's own site, as for any request from a page.
+      if (!url || siteOfUrl(url) !== thread.site) return;
+      const r = await (await store()).act({ type: 'claim', thread }, now());
+      changed(r.changes);
+    }
+  };
+  browser.commands?.onCommand.addListener((command, tab) => void runCommand(command, tab).catch(console.warn));
+
+  if (__TEND_TEST_BUILD__) {
+    // Test hooks, answered only to Tend's own pages in the test build: move the clock,
+    // list the notifications shown, click one, run a keyboard command.
+    browser.runtime.onMessage.addListener((message: unknown, sender) => {
+      const m = message as { tendTest?: string; at?: number; id?: string; button?: number; command?: string; tabId?: number } | null;
+      if (!m || typeof m.tendTest !== 'string' || !sender.url?.startsWith(env.extensionBase)) return undefined;
+      return (async () => {
+        await clockReady;
+        switch (m.tendTest) {
+          case 'clock':
+            shift = Math.round((m.at ?? Date.now()) - Date.now());
+            await browser.storage.local.set({ [TEST_CLOCK_KEY]: shift });
+            await reminders.refresh();
+            return { now: now() };
+          case 'shown':
+            return (await browser.storage.local.get(TEST_SHOWN_KEY))[TEST_SHOWN_KEY] ?? [];
+          case 'click':
+            if (m.button === undefined) await reminders.clicked(m.id ?? '');
+            else await reminders.buttonClicked(m.id ?? '', m.button);
+            return { ok: true };
+          case 'command':
+            await runCommand(m.command ?? '', m.tabId === undefined ? undefined : { id: m.tabId });
+            return { ok: true };
+          case 'badge':
+            return { text: await browser.action.getBadgeText({}), title: await browser.action.getTitle({}) };
+        }
+        return null;
+      })();
+    });
+  }
 
   listenForSiteAccess(browser, sites);
   browser.runtime.onStartup.addListener(() => {

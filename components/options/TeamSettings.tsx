@@ -5,7 +5,7 @@
 import { useState } from 'preact/hooks';
 import { useT } from '../i18n';
 import { hostOf } from '../popup/format';
-import { timeAgo } from '../time';
+import { formatDuration, timeAgo } from '../time';
 
 /** Where team sync stands, as the background reports it. */
 export interface TeamStatus {
@@ -15,6 +15,8 @@ export interface TeamStatus {
   team?: string;
   server?: string;
   role?: 'member' | 'manager';
+  /** How long a claim lasts, for the whole team. */
+  leaseMs?: number;
 }
 
 export interface TeamSettingsProps {
@@ -25,7 +27,12 @@ export interface TeamSettingsProps {
   now: number;
   onJoin: (form: { server: string; code: string }) => void;
   onLeave: () => void;
+  /** A manager changes the lease length on the team server; resolves to an error, or null. */
+  onSetLease?: (leaseMs: number) => Promise<string | null>;
 }
+
+/** Lease lengths a manager may choose (hours). */
+export const LEASE_HOURS = [4, 8, 12, 24, 48, 72, 168] as const;
 
 /** "Synced just now", "Offline: …", "Sync error: …" in a person's words. */
 export function describeSync(t: ReturnType<typeof useT>, status: TeamStatus, now: number): string {
@@ -75,9 +82,16 @@ export function TeamSettings(props: TeamSettingsProps) {
               <dd>{status.role === 'manager' ? t('teamRoleManager') : t('teamRoleMember')}</dd>
             </>
           )}
+          {status.leaseMs !== undefined && (
+            <>
+              <dt>{t('teamLeaseLabel')}</dt>
+              <dd class="lease">{formatDuration(t, status.leaseMs)}</dd>
+            </>
+          )}
           <dt>{t('teamSyncLabel')}</dt>
           <dd class={`sync-state ${status.state === 'error' ? 'error' : ''}`}>{describeSync(t, status, props.now)}</dd>
         </dl>
+        {status.role === 'manager' && props.onSetLease && status.leaseMs !== undefined && <LeaseForm leaseMs={status.leaseMs} onSetLease={props.onSetLease} />}
         <button type="button" class="btn" disabled={props.busy} onClick={props.onLeave}>
           {t('teamLeave')}
         </button>
@@ -109,6 +123,48 @@ export function TeamSettings(props: TeamSettingsProps) {
       {props.error && (
         <p class="error" role="alert">
           {props.error}
+        </p>
+      )}
+    </form>
+  );
+}
+
+/** A manager's lease length, sent to the team server (which checks the role again). */
+function LeaseForm({ leaseMs, onSetLease }: { leaseMs: number; onSetLease: (leaseMs: number) => Promise<string | null> }) {
+  const t = useT();
+  const hours = Math.round(leaseMs / 3_600_000);
+  const [choice, setChoice] = useState(hours);
+  const [busy, setBusy] = useState(false);
+  const [message, setMessage] = useState<{ kind: 'ok' | 'error'; text: string } | null>(null);
+  const options = (LEASE_HOURS as readonly number[]).includes(hours) ? [...LEASE_HOURS] : [...LEASE_HOURS, hours].sort((a, b) => a - b);
+  return (
+    <form
+      class="lease-form"
+      onSubmit={(e) => {
+        e.preventDefault();
+        setBusy(true);
+        setMessage(null);
+        void onSetLease(choice * 3_600_000)
+          .then((error) => setMessage(error ? { kind: 'error', text: t('teamLeaseError', error) } : { kind: 'ok', text: t('teamLeaseSaved') }))
+          .finally(() => setBusy(false));
+      }}
+    >
+      <label for="lease">{t('teamLeaseChange')}</label>
+      <div class="inline">
+        <select id="lease" value={String(choice)} onChange={(e) => setChoice(Number((e.currentTarget as HTMLSelectElement).value))}>
+          {options.map((h) => (
+            <option key={h} value={String(h)}>
+              {formatDuration(t, h * 3_600_000)}
+            </option>
+          ))}
+        </select>
+        <button type="submit" class="btn" disabled={busy || choice === hours}>
+          {t('teamLeaseSave')}
+        </button>
+      </div>
+      {message && (
+        <p class={message.kind === 'error' ? 'error' : 'success'} role={message.kind === 'error' ? 'alert' : 'status'}>
+          {message.text}
         </p>
       )}
     </form>

@@ -116,6 +116,23 @@ function runWith(adapter: SiteAdapter, site: string, state: OverlayState, sub: S
   let lastSeen = '';
   let seenTimer: ReturnType<typeof setTimeout> | undefined;
 
+  // Keyboard commands (the background asks): this page's thread, or the post in view's thanks.
+  let targets: readonly OverlayTarget[] = [];
+  const roots = new Map<Element, ShadowRoot>();
+  const onCommand = (m: { tendCommand?: string } | null, sender: { id?: string; tab?: unknown }, reply: (r: unknown) => void) => {
+    if (sender.id !== browser.runtime.id || sender.tab || !m?.tendCommand) return;
+    const thread = targets.find((x): x is ThreadTarget => x.kind === 'thread');
+    if (m.tendCommand === 'claim-thread') return reply(thread ? { site, threadId: thread.thread.threadId } : null);
+    // The post nearest the top of the window among those in view.
+    const inView = targets.filter((x) => x.kind === 'post' && x.element.getBoundingClientRect().bottom > 0 && x.element.getBoundingClientRect().top < innerHeight);
+    const button = inView.length ? roots.get(inView[0]!.element)?.querySelector<HTMLElement>('button[aria-expanded="false"]') : null;
+    button?.focus();
+    button?.click();
+    reply(null);
+  };
+  browser.runtime.onMessage.addListener(onCommand as never);
+  signal.addEventListener('abort', () => browser.runtime.onMessage.removeListener(onCommand as never));
+
   let seenRead: PageRead | null = null;
   const sendSeen = () => {
     seenTimer = undefined;
@@ -155,6 +172,7 @@ function runWith(adapter: SiteAdapter, site: string, state: OverlayState, sub: S
     mount: (target, root, host) => {
       const mountPoint = document.createElement('span');
       root.append(mountPoint);
+      roots.set(target.element, root);
       // Watched from the moment it exists: a click judges what was true before it.
       const unwatch = guard.watch(host, root);
       render(
@@ -165,12 +183,14 @@ function runWith(adapter: SiteAdapter, site: string, state: OverlayState, sub: S
       );
       return {
         destroy: () => {
+          roots.delete(target.element);
           unwatch();
           render(null, mountPoint);
         },
       };
     },
-    onPass: (targets, passUrl) => {
+    onPass: (passTargets, passUrl) => {
+      targets = passTargets;
       // A style read: only when the page changed, never after every batch of inserts
       // (it would force a style recalculation of everything just mounted).
       if (passUrl.href !== themeUrl) {
@@ -179,7 +199,7 @@ function runWith(adapter: SiteAdapter, site: string, state: OverlayState, sub: S
       }
       const posts: PostRef[] = [];
       const threads: ThreadRef[] = [];
-      for (const target of targets) {
+      for (const target of passTargets) {
         if (target.kind === 'post') posts.push({ site, threadId: target.post.threadId, postId: target.post.postId });
         else threads.push({ site, threadId: target.thread.threadId });
       }

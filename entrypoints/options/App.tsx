@@ -1,6 +1,8 @@
 /**
- * Tend's settings page: my display name (solo or in a team), joining or leaving a team
- * server, and the sites Tend runs on with the editor that describes a forum. Asking for a
+ * Tend's settings page, one page in sections: Profile (my display name, the site handles Tend
+ * linked to me), Team (joining or leaving a team server; the lease length, which a manager can
+ * change), Reminders, Observing (pause), Sites (with the editor that describes a forum) and
+ * Data. Every change goes to the background at once and open tabs follow without a reload. Asking for a
  * site's or a server's access happens first, inside the click, as browsers require; every
  * wait has an end, so the page never stays at "Joining…".
  */
@@ -13,6 +15,8 @@ import { hostOf } from '../../components/popup/format';
 import { TeamSettings, type TeamStatus } from '../../components/options/TeamSettings';
 import { DescribeEditor, type EditorTab } from '../../components/options/DescribeEditor';
 import { SitesSettings } from '../../components/options/SitesSettings';
+import { ObservingSettings, RemindersSettings } from '../../components/options/RemindersSettings';
+import type { ReminderSettings } from '../../lib/reminders/plan';
 import { exportSites, parseSitesFile } from '../../components/options/site-io';
 import { parseSiteDescription, type SiteDescription } from '../../lib/domain/site-description';
 import { request, subscribe } from '../../lib/messaging/client';
@@ -53,6 +57,12 @@ export function App() {
   const [name, setName] = useState<string | null>(null);
   const [nameError, setNameError] = useState<string | null>(null);
   const [now, setNow] = useState(Date.now());
+  const [handles, setHandles] = useState<{ site: string; handle: string }[]>([]);
+  const [paused, setPaused] = useState<boolean | null>(null);
+  const [pauseError, setPauseError] = useState<string | null>(null);
+  const [reminders, setReminders] = useState<ReminderSettings | null>(null);
+  const [remindersLoadError, setRemindersLoadError] = useState<string | null>(null);
+  const [remindersError, setRemindersError] = useState<string | null>(null);
 
   const refresh = async () => {
     const r = await request({ type: 'sync.status' });
@@ -64,17 +74,35 @@ export function App() {
   };
   const readName = async () => {
     const r = await request({ type: 'me.get' });
-    if (r.ok) setName(r.value.name);
-    else {
+    if (r.ok) {
+      setName(r.value.name);
+      setHandles(r.value.handles ?? []);
+      setPaused(r.value.paused);
+    } else {
       setName('');
       setNameError(r.error);
     }
   };
 
+  const readReminders = async () => {
+    const r = await request({ type: 'reminders.get' });
+    if (r.ok) {
+      setReminders(r.value);
+      setRemindersLoadError(null);
+    } else setRemindersLoadError(r.error);
+  };
+
   useEffect(() => {
     void refresh();
     void readName();
-    const sub = subscribe((push) => push.type === 'changed' && void refresh());
+    void readReminders();
+    // Changes made elsewhere (the popup's pause switch, another settings tab) show here too.
+    const sub = subscribe((push) => {
+      if (push.type !== 'changed') return;
+      void refresh();
+      void readName();
+      void readReminders();
+    });
     sub.watch({ posts: [], threads: [], mine: true });
     const tick = setInterval(() => void refresh(), 5_000);
     return () => {
@@ -163,12 +191,70 @@ export function App() {
                 return r;
               }}
             />
+            <h3 class="sub-heading">{t('profileHandlesHeading')}</h3>
+            {handles.length ? (
+              <ul class="handles">
+                {handles.map((h) => (
+                  <li key={`${h.site} ${h.handle}`}>
+                    <span class="handle">{h.handle}</span> <span class="muted">{t('profileHandleOn', hostOf(h.site))}</span>
+                  </li>
+                ))}
+              </ul>
+            ) : (
+              <p class="muted">{t('profileHandlesEmpty')}</p>
+            )}
           </section>
           <section class="card team-card" aria-labelledby="team-heading">
             <h2 id="team-heading">{t('teamHeading')}</h2>
-            <TeamSettings status={status} loadError={loadError} busy={busy} error={error} now={now} onJoin={onJoin} onLeave={onLeave} />
+            <TeamSettings
+              status={status}
+              loadError={loadError}
+              busy={busy}
+              error={error}
+              now={now}
+              onJoin={onJoin}
+              onLeave={onLeave}
+              onSetLease={async (leaseMs) => {
+                const r = await request({ type: 'team.setLease', leaseMs });
+                await refresh();
+                return r.ok ? null : r.error;
+              }}
+            />
+          </section>
+          <section class="card prefs-card" aria-labelledby="reminders-heading">
+            <h2 id="reminders-heading">{t('remindersHeading')}</h2>
+            <RemindersSettings
+              settings={reminders}
+              loadError={remindersLoadError}
+              error={remindersError}
+              onChange={(next) => {
+                setReminders(next);
+                setRemindersError(null);
+                void request({ type: 'reminders.set', ...next }).then((r) => (r.ok ? setReminders(r.value) : setRemindersError(r.error)));
+              }}
+            />
+          </section>
+          <section class="card prefs-card" aria-labelledby="observing-heading">
+            <h2 id="observing-heading">{t('observingHeading')}</h2>
+            <ObservingSettings
+              paused={paused}
+              solo={!inTeam}
+              error={pauseError}
+              onToggle={() => {
+                const next = !paused;
+                setPaused(next);
+                setPauseError(null);
+                void request({ type: 'settings.setPaused', paused: next }).then((r) => (r.ok ? setPaused(r.value.paused) : setPauseError(r.error)));
+              }}
+            />
           </section>
           <Sites onDescribe={(origin) => route({ origin, tabId: null })} />
+          <section class="card data-card" aria-labelledby="data-heading">
+            <h2 id="data-heading">{t('dataHeading')}</h2>
+            {/* DATA SETTINGS GO HERE: components/data/DataSettings.tsx (export, import, erase) is
+                added separately and rendered in this section. */}
+            <p class="muted">{t('dataPlaceholder')}</p>
+          </section>
         </>
       )}
     </main>

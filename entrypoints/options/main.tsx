@@ -1,9 +1,11 @@
 import '../../components/popup/pages.css';
 import { render } from 'preact';
 import { I18n } from '../../components/i18n';
-import { browserT } from '../../lib/i18n';
+import { browserT, markPageLanguage } from '../../lib/i18n';
 import { App } from './App';
 
+markPageLanguage();
+document.title = browserT('optionsTitle');
 render(
   <I18n.Provider value={browserT}>
     <App />

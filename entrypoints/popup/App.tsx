@@ -92,6 +92,8 @@ export function App() {
   useEffect(() => {
     void request({ type: 'me.get' }).then((r) => r.ok && setPaused(r.value.paused));
     readSync();
+    // The popup lists my claims: those handed to me or expired have now been seen (the badge drops them).
+    void request({ type: 'reminders.seen' });
   }, [readSync]);
 
   const onTogglePaused = () => {

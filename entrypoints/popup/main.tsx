@@ -1,9 +1,10 @@
 import '../../components/popup/pages.css';
 import { render } from 'preact';
 import { I18n } from '../../components/i18n';
-import { browserT } from '../../lib/i18n';
+import { browserT, markPageLanguage } from '../../lib/i18n';
 import { App } from './App';
 
+markPageLanguage();
 render(
   <I18n.Provider value={browserT}>
     <App />

@@ -1,10 +1,11 @@
 import '../../components/popup/pages.css';
 import { render } from 'preact';
 import { I18n } from '../../components/i18n';
-import { browserT } from '../../lib/i18n';
+import { browserT, markPageLanguage } from '../../lib/i18n';
 import { App } from './App';
 
 document.title = browserT('welcomeTitle');
+markPageLanguage();
 render(
   <I18n.Provider value={browserT}>
     <App />

@@ -23,6 +23,7 @@ import type { SiteAccess } from '../permissions/site-access';
 import type { AnyRequest, EditorCommand, EditorReport, PortPush, PostState, SiteEntry, StateSnapshot, SyncJoined, SyncStatusView, ThreadStateView } from './protocol';
 import type { Caller, Handle } from './router';
 import { ObservationLimiter } from './observe-limits';
+import { readReminderSettings, REMINDER_SETTINGS_KEY } from '../reminders/plan';
 
 /** How long the team server's refusal of my action stays shown on the post or thread. */
 export const REFUSAL_SHOWN_MS = 10 * 60_000;
@@ -41,6 +42,7 @@ export interface HandlerDeps {
     join(server: string, code: string, name: string): Promise<SyncJoined>;
     leave(): Promise<void>;
     status(): Promise<SyncStatusView>;
+    setLeaseMs?(leaseMs: number): Promise<number>;
   };
   /** The sites Tend runs on or may run on (`sites.list`), without what descriptions add. */
   siteList?: () => Promise<Omit<SiteEntry, 'local' | 'team' | 'seenAs'>[]>;
@@ -52,6 +54,8 @@ export interface HandlerDeps {
   };
   /** Pushes a message to every extension page that listens. */
   pushToPages?: (message: PortPush) => void;
+  /** Reminders: the person has seen my claims (the popup showed them). */
+  reminders?: { looked(): Promise<void> };
 }
 
 /** Scheme and host of an origin, or null. */
@@ -172,7 +176,8 @@ export function createHandler(deps: HandlerDeps): Handle {
         return ok({ version: deps.version });
       case 'me.get': {
         const me = await store.me();
-        return ok({ id: me.id, name: me.name, paused: Boolean(await store.getMeta('paused')), team: await store.teamMode() });
+        const handles = (await store.person(me.id))?.handles ?? [];
+        return ok({ id: me.id, name: me.name, paused: Boolean(await store.getMeta('paused')), team: await store.teamMode(), handles });
       }
       case 'me.setName': {
         const me = await store.me();
@@ -182,7 +187,20 @@ export function createHandler(deps: HandlerDeps): Handle {
       }
       case 'settings.setPaused':
         await store.setMeta('paused', request.paused);
+        // Pages and reminders follow at once (no reload).
+        notify({ posts: new Set(), threads: new Set(), people: new Set(), mine: true });
         return ok({ paused: request.paused });
+      case 'reminders.get':
+        return ok(readReminderSettings(await store.getMeta(REMINDER_SETTINGS_KEY)));
+      case 'reminders.set': {
+        const { type: _, ...settings } = request;
+        await store.setMeta(REMINDER_SETTINGS_KEY, settings);
+        notify({ posts: new Set(), threads: new Set(), people: new Set(), mine: true });
+        return ok(readReminderSettings(settings));
+      }
+      case 'reminders.seen':
+        await deps.reminders?.looked();
+        return ok({ ok: true });
       case 'site.status':
       case 'site.enable':
       case 'site.disable': {
@@ -210,7 +228,15 @@ export function createHandler(deps: HandlerDeps): Handle {
           await sync.leave();
           limiter.reset();
         }
-        return ok(await sync.status());
+        return ok({ ...(await sync.status()), leaseMs: (await store.settings()).leaseMs });
+      }
+      case 'team.setLease': {
+        const team = await store.getMeta<{ role?: string } | null>('team');
+        if (!team || !deps.sync?.setLeaseMs) return err('join a team first', 'no-team');
+        if (team.role !== 'manager') return err('only a manager can change how long a claim lasts', 'not-manager');
+        const leaseMs = await deps.sync.setLeaseMs(request.leaseMs);
+        notify({ posts: new Set(), threads: new Set(), people: new Set(), mine: true });
+        return ok({ leaseMs });
       }
 
       // ---- site descriptions

@@ -17,6 +17,7 @@ import {
   type ThreadState,
 } from '../domain';
 import type { SiteStatus } from '../permissions/site-access';
+import type { ReminderSettings } from '../reminders/plan';
 
 export type { SiteStatus };
 
@@ -83,6 +84,16 @@ export const PageRequests = [
   req('me.setName', { name: v.pipe(v.string(), v.trim(), v.minLength(1, 'a name is needed'), v.maxLength(60, 'name is longer than 60 characters')) }),
   req('claim.act', { action: v.picklist(['renew', 'release', 'resolve']), thread: ThreadRefSchema, epoch: Epoch }),
   req('settings.setPaused', { paused: v.boolean() }),
+  // Reminders: what to be told, and how long before a claim ends; the popup has shown my claims.
+  req('reminders.get', {}),
+  req('reminders.set', {
+    leadMs: v.pipe(v.number(), v.integer(), v.minValue(60_000, 'at least a minute'), v.maxValue(7 * 24 * 3_600_000, 'at most a week')),
+    expiring: v.boolean(),
+    expired: v.boolean(),
+    handed: v.boolean(),
+    refused: v.boolean(),
+  }),
+  req('reminders.seen', {}),
   // Enabling Tend on a site that is not built in (the popup asks for the permission first).
   req('site.status', { tabId: TabId }),
   req('site.enable', { origin: SiteSchema, tabId: v.optional(TabId) }),
@@ -94,6 +105,8 @@ export const PageRequests = [
     name: v.pipe(v.string(), v.trim(), v.minLength(1, 'a name is needed'), v.maxLength(60, 'name is longer than 60 characters')),
   }),
   req('sync.leave', {}),
+  // A manager changes how long a claim lasts, for the whole team (the server checks the role).
+  req('team.setLease', { leaseMs: v.pipe(v.number(), v.integer(), v.minValue(60_000, 'a lease is at least a minute'), v.maxValue(30 * 24 * 3_600_000, 'a lease is at most 30 days')) }),
   req('sync.status', {}),
   // Sites Tend runs on, and descriptions of forums no release knows.
   req('sites.list', {}),
@@ -173,6 +186,8 @@ export interface SyncStatusView {
   team?: string;
   server?: string;
   role?: 'member' | 'manager';
+  /** How long a claim lasts (the team's setting; 24 h in solo mode). */
+  leaseMs?: number;
 }
 
 /** Who I became by joining a team. */
@@ -230,15 +245,19 @@ export interface Replies {
   'thread.resolve': StateSnapshot;
   'thread.handoff': StateSnapshot;
   'app.ping': { version: string };
-  'me.get': { id: string; name: string; paused: boolean; team: boolean };
+  'me.get': { id: string; name: string; paused: boolean; team: boolean; handles?: { site: string; handle: string }[] };
   'me.setName': { id: string; name: string };
   'claim.act': { ok: true };
   'settings.setPaused': { paused: boolean };
+  'reminders.get': ReminderSettings;
+  'reminders.set': ReminderSettings;
+  'reminders.seen': { ok: true };
   'site.status': SiteStatus;
   'site.enable': SiteStatus;
   'site.disable': SiteStatus;
   'sync.join': SyncJoined;
   'sync.leave': SyncStatusView;
+  'team.setLease': { leaseMs: number };
   'sync.status': SyncStatusView;
   'site.description': { description: unknown; source: DescriptionSource } | null;
   'editor.picked': { ok: true };

@@ -581,6 +581,34 @@ export class TendStore {
     return out.sort((a, b) => a.expiresAt - b.expiresAt);
   }
 
+  /**
+   * For reminders: every claim I hold or held (live or expired), plus the claims of `alsoKeys`
+   * (mine at the last look), each with my pending ops on top and its thread's title and address.
+   */
+  async claimsForReminders(alsoKeys: readonly string[], now: number = this.now()): Promise<{ me: string; claims: (Claim & { title: string | null; url: string | null })[] }> {
+    const db = await this.handle();
+    const me = (await db.get('meta', 'me')) as Me | undefined;
+    if (!me) return { me: '', claims: [] };
+    const tx = db.transaction(['claims', 'threads', 'outbox', 'meta'], 'readonly');
+    const [held, queued, settings] = await Promise.all([
+      tx.objectStore('claims').index('holderStatus').getAllKeys([me.id, 'active']),
+      tx.objectStore('outbox').index('queuedAt').getAll(),
+      tx.objectStore('meta').get('settings') as Promise<TeamSettings | undefined>,
+    ]);
+    const pendingOps = queued.map((r) => r.op).filter(isClaimOp);
+    const keys = [...new Set([...held, ...alsoKeys, ...pendingOps.map((o) => threadKey(o.thread))])];
+    const rules: ClaimRules = { leaseMs: settings?.leaseMs ?? DEFAULT_LEASE_MS, isManager: () => false };
+    const rows = await Promise.all(keys.map((k) => Promise.all([tx.objectStore('claims').get(k), tx.objectStore('threads').get(k)])));
+    await tx.done;
+    const claims: (Claim & { title: string | null; url: string | null })[] = [];
+    keys.forEach((key, i) => {
+      const [accepted, thread] = rows[i]!;
+      const claim = withPending(accepted, pendingClaimOpsOf(queued, key), now, rules).claim;
+      if (claim) claims.push({ ...claim, title: thread?.observation?.fields.title?.value ?? null, url: thread?.observation?.fields.url?.value ?? null });
+    });
+    return { me: me.id, claims };
+  }
+
   /** How many known threads of a site are in each state now, from the index. */
   async siteCounts(site: string, now: number = this.now()): Promise<Record<ThreadState, number>> {
     const db = await this.handle();

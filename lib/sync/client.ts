@@ -289,6 +289,15 @@ export class SyncClient {
     if (changed.length) this.deps.notify?.({ posts: new Set(), threads: new Set(), people: new Set(changed.map((p) => p.id)), mine: false });
   }
 
+  /** A manager changes the team's lease length on the server; every member gets it with the team settings. */
+  async setLeaseMs(leaseMs: number): Promise<number> {
+    const link = await this.team();
+    if (!link) throw new SyncError('refused', 'join a team first');
+    const r = (await this.request(link.server, link.token, 'PATCH', '/v1/team', { leaseMs })) as { team: { leaseMs: number } };
+    await this.store.setMeta('settings', { leaseMs: r.team.leaseMs });
+    return r.team.leaseMs;
+  }
+
   // ---------------------------------------------------------------------------- status
 
   /** Where sync stands: solo, synced, offline (retrying) or error (needs the user). */

@@ -38,8 +38,11 @@ describe('durations', () => {
   });
 
   it('speak the language of Tend’s strings, through Intl', () => {
-    const spanish: Translate = (key, ...subs) => (key === '@@ui_locale' ? 'es_ES' : key === 'timeLeft' ? `quedan ${subs[0]}` : englishT(key, ...subs));
+    const spanish: Translate = (key, ...subs) => (key === 'intlLocale' ? 'es-ES' : key === 'timeLeft' ? `quedan ${subs[0]}` : englishT(key, ...subs));
     expect(localeOf(spanish)).toBe('es-ES');
+    // The strings' own language wins over a browser UI language that disagrees with it.
+    expect(localeOf((key) => (key === 'intlLocale' ? 'es' : key === '@@ui_locale' ? 'en_US' : key))).toBe('es');
+    expect(localeOf((key) => (key === '@@ui_locale' ? 'pt_BR' : key))).toBe('pt-BR');
     expect(formatDuration(spanish, 3 * HOUR)).toBe(new Intl.NumberFormat('es-ES', { style: 'unit', unit: 'hour', unitDisplay: 'short' }).format(3));
     expect(timeAgo(spanish, NOW - 5 * MINUTE, NOW)).toBe('hace 5 minutos');
     expect(timeLeft(spanish, NOW + 2 * HOUR, NOW)).toMatch(/^quedan 2\sh$/);
