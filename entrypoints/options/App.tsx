@@ -13,6 +13,7 @@ import { hostOf } from '../../components/popup/format';
 import { TeamSettings, type TeamStatus } from '../../components/options/TeamSettings';
 import { DescribeEditor, type EditorTab } from '../../components/options/DescribeEditor';
 import { SitesSettings } from '../../components/options/SitesSettings';
+import { DataSettings } from '../../components/data/DataSettings';
 import { exportSites, parseSitesFile } from '../../components/options/site-io';
 import { parseSiteDescription, type SiteDescription } from '../../lib/domain/site-description';
 import { request, subscribe } from '../../lib/messaging/client';
@@ -169,6 +170,7 @@ export function App() {
             <TeamSettings status={status} loadError={loadError} busy={busy} error={error} now={now} onJoin={onJoin} onLeave={onLeave} />
           </section>
           <Sites onDescribe={(origin) => route({ origin, tabId: null })} />
+          <DataSettings />
         </>
       )}
     </main>

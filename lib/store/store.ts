@@ -509,6 +509,26 @@ export class TendStore {
     });
   }
 
+  /**
+   * Brings back ops from an export, in their accepted order, with the roster and settings:
+   * ops already stored are skipped, so the same file twice changes nothing.
+   */
+  async importOps(ops: readonly AcceptedOp[], extra: { people?: readonly PersonRecord[]; settings?: TeamSettings | null; paused?: boolean } = {}): Promise<{ added: number; changes: Changes }> {
+    const before = await this.opCount();
+    if (extra.people?.length) await this.setPeople(extra.people);
+    if (extra.settings && !(await this.teamMode())) await this.setMeta('settings', extra.settings);
+    if (extra.paused !== undefined) await this.setMeta('paused', extra.paused);
+    const changes = ops.length ? await this.applyAccepted(ops) : emptyChanges();
+    return { added: (await this.opCount()) - before, changes };
+  }
+
+  /** Forgets everything Tend stores in this database, in one transaction. */
+  async wipe(): Promise<void> {
+    await this.write(async (tx) => {
+      await Promise.all(ALL_STORES.map((name) => tx.objectStore(name).clear()));
+    });
+  }
+
   // ---------------------------------------------------------------- site descriptions
 
   /** Descriptions written in this browser, by origin. */

@@ -1,0 +1,40 @@
+/**
+ * "Thanks this week" as Markdown ready to paste into a forum post or a chat: each person
+ * thanked, with what they were thanked for in their thankers' own words.
+ */
+import type { FeedItem } from '../../lib/store/queries';
+import type { Translate } from '../i18n';
+
+/** Text shown literally in Markdown: characters with a meaning are escaped, lines kept apart. */
+export function escapeMarkdown(text: string): string {
+  return text.replace(/[\\`*_{}[\]()#+\-.!|<>~]/g, (c) => `\\${c}`);
+}
+
+/**
+ * The week's thanks by person, most thanked first; notes are quoted, thanks without a note
+ * are counted. `nameOf` gives a thanker's name.
+ */
+export function thanksMarkdown(t: Translate, week: string, items: readonly FeedItem[], nameOf: (actor: string) => string): string {
+  const byPerson = new Map<string, FeedItem[]>();
+  for (const item of items) {
+    const list = byPerson.get(item.person) ?? [];
+    list.push(item);
+    byPerson.set(item.person, list);
+  }
+  const people = [...byPerson.values()].sort((a, b) => b.length - a.length || a[0]!.handle.localeCompare(b[0]!.handle));
+  const lines = [`## ${escapeMarkdown(t('db_mdTitle', week))}`, ''];
+  if (!people.length) lines.push(escapeMarkdown(t('db_mdNone')), '');
+  for (const list of people) {
+    const first = list[0]!;
+    lines.push(`### ${escapeMarkdown(first.handle)} (${escapeMarkdown(new URL(first.site).host)})`, '');
+    const noted = list.filter((i) => i.note).sort((a, b) => a.at - b.at);
+    for (const item of noted) {
+      for (const line of item.note!.split(/\r?\n/)) lines.push(`> ${escapeMarkdown(line)}`);
+      const where = item.threadTitle ? (item.threadUrl ? ` — [${escapeMarkdown(item.threadTitle)}](${item.threadUrl.replace(/[()\s]/g, encodeURIComponent)})` : ` — ${escapeMarkdown(item.threadTitle)}`) : '';
+      lines.push(`> — ${escapeMarkdown(nameOf(item.actor))}${where}`, '');
+    }
+    const plain = list.length - noted.length;
+    if (plain) lines.push(escapeMarkdown(t('db_mdMore', plain)), '');
+  }
+  return lines.join('\n').trimEnd() + '\n';
+}
