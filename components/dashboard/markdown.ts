@@ -10,6 +10,11 @@ export function escapeMarkdown(text: string): string {
   return text.replace(/[\\`*_{}[\]()#+\-.!|<>~]/g, (c) => `\\${c}`);
 }
 
+/** A URL as a Markdown link target: parentheses and spaces would end it early. */
+function linkTarget(url: string): string {
+  return url.replace(/[()\s<>]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase().padStart(2, '0')}`);
+}
+
 /**
  * The week's thanks by person, most thanked first; notes are quoted, thanks without a note
  * are counted. `nameOf` gives a thanker's name.
@@ -30,7 +35,7 @@ export function thanksMarkdown(t: Translate, week: string, items: readonly FeedI
     const noted = list.filter((i) => i.note).sort((a, b) => a.at - b.at);
     for (const item of noted) {
       for (const line of item.note!.split(/\r?\n/)) lines.push(`> ${escapeMarkdown(line)}`);
-      const where = item.threadTitle ? (item.threadUrl ? ` — [${escapeMarkdown(item.threadTitle)}](${item.threadUrl.replace(/[()\s]/g, encodeURIComponent)})` : ` — ${escapeMarkdown(item.threadTitle)}`) : '';
+      const where = item.threadTitle ? (item.threadUrl ? ` — [${escapeMarkdown(item.threadTitle)}](${linkTarget(item.threadUrl)})` : ` — ${escapeMarkdown(item.threadTitle)}`) : '';
       lines.push(`> — ${escapeMarkdown(nameOf(item.actor))}${where}`, '');
     }
     const plain = list.length - noted.length;
