@@ -119,7 +119,7 @@ export function RecognitionView(props: RecognitionViewProps) {
           {items.map((i) => (
             <li key={i.key} class={i.note ? 'with-note' : ''}>
               {i.note ? <blockquote class="note">{i.note}</blockquote> : <p class="muted">{t('db_noNote')}</p>}
-              <p class="who">
+              <p class="feed-who">
                 {t('db_feedWho', props.nameOf(i.actor), i.handle)}{' '}
                 {safeHref(i.threadUrl) ? (
                   <a href={safeHref(i.threadUrl)} target="_blank" rel="noopener noreferrer">
