@@ -6,13 +6,13 @@
 import type { ComponentChildren } from 'preact';
 import type { PersonRecord } from '../../lib/store';
 import type { AggregateRecord } from '../../lib/store/aggregates';
-import { runningStats, thankedPeople, thanksWeeks, type ClaimRow, type FeedItem, type QueueRow, type WeekStats } from '../../lib/store/queries';
+import { runningStats, thanksWeeks, type ClaimRow, type FeedItem, type QueueRow, type WeekStats } from '../../lib/store/queries';
 import { useT } from '../i18n';
 import { Logo } from '../popup/Logo';
 import { Tabs } from '../popup/Tabs';
 import { ClaimsView, type ClaimVerb } from './ClaimsView';
 import { QueueView } from './QueueView';
-import { RecognitionView } from './RecognitionView';
+import { RecognitionView, type Thanked } from './RecognitionView';
 import { RunningView } from './RunningView';
 import { ThanksView } from './ThanksView';
 
@@ -24,6 +24,7 @@ export interface DashboardData {
   queueComplete: boolean;
   claims: readonly ClaimRow[];
   people: readonly PersonRecord[];
+  /** The sites' weekly aggregates (people's are read on demand). */
   aggregates: readonly AggregateRecord[];
   me: string | null;
   manager: boolean;
@@ -46,6 +47,8 @@ export interface DashboardProps {
   onHandoff: (claim: ClaimRow, to: string) => void;
   loadWeek: (week: string) => Promise<FeedItem[]>;
   loadPerson: (person: string) => Promise<FeedItem[]>;
+  /** People thanked in one week, or ever, most thanked first. */
+  loadThanked: (week?: string) => Promise<Thanked[]>;
   onCopy: (text: string) => Promise<void>;
   onCsv: (view: string, header: string[], rows: (string | number | null)[][]) => void;
   onRetry: () => void;
@@ -157,7 +160,7 @@ export function Dashboard(props: DashboardProps) {
             {
               id: 'recognition',
               label: t('db_tabRecognition'),
-              panel: () => <RecognitionView weeks={weeks} thanked={(week) => thankedPeople(data.aggregates, week)} loadWeek={props.loadWeek} loadPerson={props.loadPerson} nameOf={nameOf} now={now} onExport={csvFeed} />,
+              panel: () => <RecognitionView weeks={weeks} loadThanked={props.loadThanked} loadWeek={props.loadWeek} loadPerson={props.loadPerson} nameOf={nameOf} now={now} onExport={csvFeed} />,
             },
             {
               id: 'running',

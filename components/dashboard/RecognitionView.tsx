@@ -19,8 +19,8 @@ export interface Thanked {
 
 export interface RecognitionViewProps {
   weeks: readonly string[];
-  /** People thanked: in one week, or ever (`week` undefined). */
-  thanked: (week?: string) => Thanked[];
+  /** People thanked: in one week, or ever (`week` undefined), most thanked first. */
+  loadThanked: (week?: string) => Promise<Thanked[]>;
   loadWeek: (week: string) => Promise<FeedItem[]>;
   loadPerson: (person: string) => Promise<FeedItem[]>;
   nameOf: (member: string) => string;
@@ -35,23 +35,30 @@ export function RecognitionView(props: RecognitionViewProps) {
   const [mode, setMode] = useState<Mode>(props.weeks[0] ? { kind: 'week', week: props.weeks[0] } : { kind: 'people' });
   const [items, setItems] = useState<FeedItem[] | null>(null);
   const [error, setError] = useState<string | null>(null);
+  const [people, setPeople] = useState<Thanked[]>([]);
   const modeKey = mode.kind === 'week' ? `w ${mode.week}` : mode.kind === 'person' ? `p ${mode.person.person}` : 'people';
 
   useEffect(() => {
     setItems(null);
     setError(null);
-    if (mode.kind === 'people') return;
+    setPeople([]);
     let live = true;
+    const failed = (e: unknown) => live && setError(e instanceof Error ? e.message : String(e));
+    if (mode.kind !== 'person') props.loadThanked(mode.kind === 'week' ? mode.week : undefined).then((list) => live && setPeople(list), failed);
+    if (mode.kind === 'people') {
+      return () => {
+        live = false;
+      };
+    }
     (mode.kind === 'week' ? props.loadWeek(mode.week) : props.loadPerson(mode.person.person)).then(
       (list) => live && setItems(notesFirst(list)),
-      (e: unknown) => live && setError(e instanceof Error ? e.message : String(e)),
+      failed,
     );
     return () => {
       live = false;
     };
   }, [modeKey]);
 
-  const people = mode.kind === 'people' ? props.thanked() : mode.kind === 'week' ? props.thanked(mode.week) : [];
   const openPerson = (p: Thanked) => setMode({ kind: 'person', person: p });
 
   return (

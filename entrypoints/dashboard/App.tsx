@@ -13,7 +13,7 @@ import { safeHref } from '../../components/popup/format';
 import { downloadText } from '../../lib/data/io';
 import { request, subscribe } from '../../lib/messaging/client';
 import { weekOf } from '../../lib/store/aggregates';
-import { DashboardReader, QueryError, weekRange, type ClaimRow, type QueueRow } from '../../lib/store/queries';
+import { DashboardReader, QueryError, thankedPeople, weekRange, type ClaimRow, type QueueRow } from '../../lib/store/queries';
 
 /** Rows read first, from the index alone, so the queue paints before the rest is read. */
 const FIRST_ROWS = 40;
@@ -63,7 +63,7 @@ export function App() {
           const head = await r.queueFirst(FIRST_ROWS, at);
           if (n === reads.current) setData((d) => ({ ...d, queue: head }));
         }
-        const [queue, claims, people, who, aggregates] = await Promise.all([r.queue(at), r.claims(at), r.people(), r.me(), r.aggregates()]);
+        const [queue, claims, people, who, aggregates] = await Promise.all([r.queue(at), r.claims(at), r.people(), r.me(), r.siteAggregates()]);
         if (n !== reads.current) return;
         setNow(at);
         setError(null);
@@ -142,6 +142,7 @@ export function App() {
       onHandoff={onHandoff}
       loadWeek={async (week) => (await open()).feed(...weekRange(week))}
       loadPerson={async (person) => (await open()).thanksTo(person)}
+      loadThanked={async (week) => thankedPeople(await (await open()).personAggregates(week))}
       onCopy={(text) => navigator.clipboard.writeText(text)}
       onCsv={(view, header, rows) => downloadText(`tend-${view}.csv`, 'text/csv', toCsv(header, rows))}
       onRetry={() => void reload(true)}

@@ -217,9 +217,20 @@ export class DashboardReader {
     });
   }
 
-  /** Every weekly aggregate row. */
+  /** Every weekly aggregate row (sites' and people's). */
   aggregates(): Promise<AggregateRecord[]> {
     return this.run(() => this.db.getAll('aggregates'));
+  }
+
+  /** The sites' weekly rows only: a few per site and week, whatever the number of people thanked. */
+  siteAggregates(): Promise<SiteWeekAggregate[]> {
+    return this.run(() => this.db.getAll('aggregates', IDBKeyRange.bound('s ', 's \uffff')) as Promise<SiteWeekAggregate[]>);
+  }
+
+  /** People's weekly rows: one week's (by key prefix), or every week's. */
+  personAggregates(week?: string): Promise<PersonWeekAggregate[]> {
+    const prefix = week ? `p ${week} ` : 'p ';
+    return this.run(() => this.db.getAll('aggregates', IDBKeyRange.bound(prefix, `${prefix}\uffff`)) as Promise<PersonWeekAggregate[]>);
   }
 
   /** Thanks given in `[from, to)` (ms), newest first, with their threads' titles. */
@@ -350,9 +361,9 @@ export function runningStats(rows: readonly AggregateRecord[], site: string | nu
   });
 }
 
-/** Weeks with thanks, newest first (from the aggregates). */
+/** Weeks with thanks, newest first (from the sites' aggregates). */
 export function thanksWeeks(rows: readonly AggregateRecord[]): string[] {
-  return [...new Set(rows.filter((r): r is PersonWeekAggregate => r.kind === 'person' && r.count > 0).map((r) => r.week))].sort().reverse();
+  return [...new Set(rows.filter((r): r is SiteWeekAggregate => r.kind === 'site' && r.thanks > 0).map((r) => r.week))].sort().reverse();
 }
 
 /** People thanked, most thanked first, from the aggregates (one week, or all). */

@@ -76,6 +76,10 @@ describe('dashboard queries', () => {
     expect(week!.waiting).toBe(1);
     expect(runningStats(rows, OTHER)).toMatchObject([{ claims: 0, waiting: 1 }]);
     expect(thanksWeeks(rows)).toEqual([weekOf(T0)]);
+    // The dashboard reads the sites' rows alone, and people's by week.
+    expect((await reader.siteAggregates()).map((r) => r.site).sort()).toEqual([SITE, OTHER]);
+    expect((await reader.personAggregates(weekOf(T0))).length).toBe(3);
+    expect(await reader.personAggregates('2026-11-23')).toEqual([]);
     expect(thankedPeople(rows).map((p) => [p.handle, p.count, p.notes])).toEqual([
       ['Sam', 2, 1],
       ['carol', 1, 1],
