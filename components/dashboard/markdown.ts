@@ -5,9 +5,16 @@
 import type { FeedItem } from '../../lib/store/queries';
 import type { Translate } from '../i18n';
 
-/** Text shown literally in Markdown: characters with a meaning are escaped, lines kept apart. */
+/**
+ * Text shown literally in Markdown: emphasis, links, code, HTML and tables are escaped
+ * anywhere, and what would start a heading, a list or a quote only at the start of a line,
+ * so dates and host names read as written.
+ */
 export function escapeMarkdown(text: string): string {
-  return text.replace(/[\\`*_{}[\]()#+\-.!|<>~]/g, (c) => `\\${c}`);
+  return text
+    .replace(/[\\`*_{}[\]()<>|~]/g, (c) => `\\${c}`)
+    .replace(/^(\s*)([#+\-=>])/gm, '$1\\$2')
+    .replace(/^(\s*\d+)([.)])/gm, '$1\\$2');
 }
 
 /** A URL as a Markdown link target: parentheses and spaces would end it early. */
@@ -39,7 +46,7 @@ export function thanksMarkdown(t: Translate, week: string, items: readonly FeedI
       lines.push(`> — ${escapeMarkdown(nameOf(item.actor))}${where}`, '');
     }
     const plain = list.length - noted.length;
-    if (plain) lines.push(escapeMarkdown(t('db_mdMore', plain)), '');
+    if (plain) lines.push(escapeMarkdown(noted.length ? t('db_mdMore', plain) : t('db_mdOnly', plain)), '');
   }
   return lines.join('\n').trimEnd() + '\n';
 }

@@ -33,9 +33,9 @@ describe('thanks this week as Markdown', () => {
     );
     expect(md).toBe(
       [
-        '## Thanks for the week of 2026\\-11\\-30',
+        '## Thanks for the week of 2026-11-30',
         '',
-        '### sam (forum\\.example\\.org)',
+        '### sam (forum.example.org)',
         '',
         '> Fixed my \\*build\\*',
         '> — Ada — [Build fails](https://forum.example.org/t/build%20%282%29/1)',
@@ -44,9 +44,9 @@ describe('thanks this week as Markdown', () => {
         '> here',
         '> — Bo',
         '',
-        'And 1 more thanks without a note\\.',
+        'And 1 more thanks without a note.',
         '',
-        '### carol (forum\\.example\\.org)',
+        '### carol (forum.example.org)',
         '',
         '> Clear steps',
         '> — Bo',
@@ -57,7 +57,9 @@ describe('thanks this week as Markdown', () => {
 
   it('says so when nobody was thanked, and escapes what Markdown would read', () => {
     expect(thanksMarkdown(englishT, '2026-11-30', [], () => '')).toContain('Nobody was thanked this week');
-    expect(escapeMarkdown('<img src=x> [a](b) # _x_')).toBe('\\<img src=x\\> \\[a\\]\\(b\\) \\# \\_x\\_');
+    expect(escapeMarkdown('<img src=x> [a](b) # _x_')).toBe('\\<img src=x\\> \\[a\\]\\(b\\) # \\_x\\_');
+    expect(escapeMarkdown('# not a heading\n- not a list\n1. not a list\nv1.2-beta on host.example')).toBe('\\# not a heading\n\\- not a list\n1\\. not a list\nv1.2-beta on host.example');
+    expect(thanksMarkdown(englishT, '2026-11-30', [item({}), item({})], () => '')).toContain('Thanked 2 × without a note.');
   });
 });
 
