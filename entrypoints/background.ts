@@ -156,6 +156,10 @@ export default defineBackground(() => {
             .map((t) => ({ id: t.id!, title: t.title ?? '', url: t.url! })),
       },
       pushToPages: (message) => hub.pushToPages(message),
+      wipeBrowser: async () => {
+        for (const origin of await sites.enabledOrigins()) await sites.disable(origin).catch(() => undefined);
+        await browser.storage.local.clear();
+      },
     });
 
   // Listeners are registered synchronously, so a message or port that woke the worker is heard.

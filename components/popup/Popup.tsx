@@ -39,6 +39,8 @@ export interface PopupProps {
   /** Team sync, when known. */
   sync?: TeamStatus | null;
   onOpenSettings?: () => void;
+  /** Opens the manager's dashboard. */
+  onOpenDashboard?: () => void;
   /** Whether recording what I see is paused; null while unknown. */
   paused?: boolean | null;
   onTogglePaused?: () => void;
@@ -70,6 +72,11 @@ export function Popup(props: PopupProps) {
             {t('setName')}
           </button>
         ) : null}
+        {props.onOpenDashboard && (
+          <button type="button" class="btn link" onClick={props.onOpenDashboard}>
+            {t('openDashboard')}
+          </button>
+        )}
       </header>
 
       {props.sync && (

@@ -17,6 +17,7 @@ import { DescribeEditor, type EditorTab } from '../../components/options/Describ
 import { SitesSettings } from '../../components/options/SitesSettings';
 import { ObservingSettings, RemindersSettings } from '../../components/options/RemindersSettings';
 import type { ReminderSettings } from '../../lib/reminders/plan';
+import { DataSettings } from '../../components/data/DataSettings';
 import { exportSites, parseSitesFile } from '../../components/options/site-io';
 import { parseSiteDescription, type SiteDescription } from '../../lib/domain/site-description';
 import { request, subscribe } from '../../lib/messaging/client';
@@ -249,12 +250,7 @@ export function App() {
             />
           </section>
           <Sites onDescribe={(origin) => route({ origin, tabId: null })} />
-          <section class="card data-card" aria-labelledby="data-heading">
-            <h2 id="data-heading">{t('dataHeading')}</h2>
-            {/* DATA SETTINGS GO HERE: components/data/DataSettings.tsx (export, import, erase) is
-                added separately and rendered in this section. */}
-            <p class="muted">{t('dataPlaceholder')}</p>
-          </section>
+          <DataSettings />
         </>
       )}
     </main>

@@ -198,6 +198,7 @@ export function App() {
       paused={paused}
       sync={sync}
       onOpenSettings={() => void browser.runtime.openOptionsPage().then(() => window.close())}
+      onOpenDashboard={() => void browser.tabs.create({ url: browser.runtime.getURL('/dashboard.html') }).then(() => window.close())}
       onTogglePaused={onTogglePaused}
       onRetry={() => {
         setSummary({ kind: 'loading' });

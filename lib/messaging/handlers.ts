@@ -56,6 +56,8 @@ export interface HandlerDeps {
   pushToPages?: (message: PortPush) => void;
   /** Reminders: the person has seen my claims (the popup showed them). */
   reminders?: { looked(): Promise<void> };
+  /** Wipes what the browser keeps for Tend outside the database (storage.local, enabled sites). */
+  wipeBrowser?: () => Promise<void>;
 }
 
 /** Scheme and host of an origin, or null. */
@@ -309,6 +311,33 @@ export function createHandler(deps: HandlerDeps): Handle {
         await deps.editor.send(request.tabId, { command: 'stop' });
         return ok({ ok: true });
       }
+      // ---- data
+      case 'data.import': {
+        const { ops, people, settings, paused, localSites } = request.chunk;
+        const r = await store.importOps(ops, { ...(people ? { people } : {}), ...(settings !== undefined ? { settings } : {}), ...(paused !== undefined ? { paused } : {}) });
+        let sitesAdded = 0;
+        for (const [origin, entry] of Object.entries(localSites ?? {})) {
+          const parsed = parseSiteDescription((entry as { description?: unknown } | null)?.description);
+          let site: string;
+          try {
+            site = canonicalSite(origin);
+          } catch {
+            continue;
+          }
+          if (parsed.ok && (await store.saveLocalSite(site, parsed.value, now()))) sitesAdded++;
+        }
+        notify({ ...r.changes, mine: true, ...(sitesAdded ? { sites: new Set(Object.keys(localSites ?? {})) } : {}) });
+        return ok({ added: r.added, skipped: ops.length - r.added });
+      }
+      case 'data.wipe': {
+        if (deps.sync && (await store.teamMode())) await deps.sync.leave().catch(() => undefined);
+        await deps.wipeBrowser?.();
+        await store.wipe();
+        limiter.reset();
+        notify({ posts: new Set(), threads: new Set(['*']), people: new Set(['*']), mine: true });
+        return ok({ ok: true });
+      }
+
       case 'editor.picked':
       case 'editor.pickCancelled': {
         if (caller.kind !== 'content' || caller.tabId === undefined) return err('only a page reports a pick', 'forbidden');

@@ -18,6 +18,7 @@ import {
 } from '../domain';
 import type { SiteStatus } from '../permissions/site-access';
 import type { ReminderSettings } from '../reminders/plan';
+import { ImportChunkSchema } from '../data/export-format';
 
 export type { SiteStatus };
 
@@ -119,6 +120,9 @@ export const PageRequests = [
   req('editor.inspect', { tabId: TabId, description: v.unknown(), outline: v.boolean() }),
   req('editor.pick', { tabId: TabId, field: EditorFieldSchema, item: v.optional(SelectorText) }),
   req('editor.stop', { tabId: TabId }),
+  // Data: an exported file brought back in parts (ops are idempotent by id), and wiping everything.
+  req('data.import', { chunk: ImportChunkSchema }),
+  req('data.wipe', { confirm: v.literal('wipe everything') }),
 ] as const;
 
 export const ContentRequestSchema = v.variant('type', [...ContentRequests]);
@@ -271,6 +275,8 @@ export interface Replies {
   'editor.inspect': EditorReport;
   'editor.pick': { ok: true };
   'editor.stop': { ok: true };
+  'data.import': { added: number; skipped: number };
+  'data.wipe': { ok: true };
 }
 
 export type Reply<T extends RequestType> = Result<Replies[T]>;

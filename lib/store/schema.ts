@@ -4,10 +4,12 @@
  * created by any earlier Tend upgrades in place without losing data.
  */
 import type { DBSchema, IDBPDatabase, IDBPTransaction, StoreNames } from 'idb';
-import type { AcceptedOp, Claim, Endorsement, Observation, Op, ThreadState } from '../domain';
+import { DEFAULT_LEASE_MS, endorsementKey, threadKey, applyEndorsement, isThreadOp, type AcceptedOp, type Claim, type Endorsement, type Observation, type Op, type ThreadState } from '../domain';
+import { AggregateBook, mergeAggregate, type AggregateRecord } from './aggregates';
+import { foldThreadOp } from './thread-fold';
 
 export const DB_NAME = 'tend';
-export const DB_VERSION = 2;
+export const DB_VERSION = 3;
 
 /** The materialised state of one thread, for queues and chips. */
 export interface ThreadRecord {
@@ -20,6 +22,12 @@ export interface ThreadRecord {
   state: ThreadState;
   /** Lease end for `claimed`, 0 otherwise: lets counts tell live leases from expired ones by index. */
   until: number;
+  /** When the question started: its observed creation time, else when Tend first learnt of it (ms). The queue's order. */
+  since?: number;
+  /** When it was first claimed, answered or marked done (ms), 0 while never. */
+  handledAt?: number;
+  /** When it was first claimed (ms), 0 while never. */
+  firstClaimAt?: number;
 }
 
 /** A Tend member: a teammate from the roster, or me. */
@@ -46,10 +54,11 @@ export interface TendDB extends DBSchema {
   endorsements: {
     key: string;
     value: Endorsement;
-    indexes: { post: string; authorHlc: [string, string]; actorHlc: [string, string] };
+    indexes: { post: string; authorHlc: [string, string]; actorHlc: [string, string]; hlc: string };
   };
   claims: { key: string; value: Claim; indexes: { holderStatus: [string, string] } };
-  threads: { key: string; value: ThreadRecord; indexes: { siteState: [string, string, number] } };
+  threads: { key: string; value: ThreadRecord; indexes: { siteState: [string, string, number]; stateSince: [string, number] } };
+  aggregates: { key: string; value: AggregateRecord; indexes: { week: string } };
   people: { key: string; value: PersonRecord; indexes: { handleKeys: string } };
   meta: { key: string; value: unknown };
 }
@@ -58,8 +67,53 @@ type UpgradeTx = IDBPTransaction<TendDB, StoreNames<TendDB>[], 'versionchange'>;
 type Migration = (db: IDBPDatabase<TendDB>, tx: UpgradeTx) => void;
 
 /**
+ * Replays every stored op, in accepted order, to fill the weekly aggregates and the threads'
+ * queue fields (`since`, `handledAt`, `firstClaimAt`) of a database made before version 3.
+ * Ops were accepted already, so claim ops fold as the authority judged them.
+ */
+async function rebuildAggregates(tx: UpgradeTx): Promise<void> {
+  const [ops, people, settings] = await Promise.all([
+    tx.objectStore('ops').index('seq').getAll(),
+    tx.objectStore('people').getAll(),
+    tx.objectStore('meta').get('settings') as Promise<{ leaseMs?: number } | undefined>,
+  ]);
+  const managers = new Set(people.filter((p) => p.role === 'manager').map((p) => p.id));
+  const rules = { leaseMs: settings?.leaseMs ?? DEFAULT_LEASE_MS, isManager: () => true };
+  const book = new AggregateBook();
+  const threads = new Map<string, { record: ThreadRecord; claim: Claim | undefined }>();
+  const endorsements = new Map<string, Endorsement>();
+  for (const op of ops) {
+    if (op.type === 'endorse' || op.type === 'retract') {
+      const k = endorsementKey(op.actor, op.post);
+      const before = endorsements.get(k);
+      const after = applyEndorsement(before, op);
+      book.endorsement(before, after);
+      endorsements.set(k, after);
+    } else if (isThreadOp(op as Op)) {
+      const k = threadKey((op as AcceptedOp<'observe'>).thread);
+      const cur = threads.get(k);
+      const r = foldThreadOp(cur?.record, cur?.claim, op as AcceptedOp<'observe'>, rules, managers, book);
+      if (r) threads.set(k, r);
+    }
+  }
+  const store = tx.objectStore('threads');
+  const writes: Promise<unknown>[] = [];
+  let cursor = await store.openCursor();
+  while (cursor) {
+    const replayed = threads.get(cursor.key)?.record;
+    const v = cursor.value;
+    writes.push(cursor.update({ ...v, since: replayed?.since ?? v.observation?.fields.createdAt?.value ?? 0, handledAt: replayed?.handledAt ?? 0, firstClaimAt: replayed?.firstClaimAt ?? 0 }));
+    cursor = await cursor.continue();
+  }
+  const aggregates = tx.objectStore('aggregates');
+  for (const key of book.keys()) writes.push(aggregates.put(mergeAggregate(undefined, book.delta(key)!)));
+  await Promise.all(writes);
+}
+
+/**
  * Migrations by target version. Version 1 was the first release's schema (ops, endorsements
- * by post, claims, meta); version 2 added the outbox, threads, people and the query indexes.
+ * by post, claims, meta); version 2 added the outbox, threads, people and the query indexes;
+ * version 3 added the dashboard's weekly aggregates, the queue's order and the feed's index.
  */
 export const MIGRATIONS: Record<number, Migration> = {
   1: (db) => {
@@ -77,6 +131,19 @@ export const MIGRATIONS: Record<number, Migration> = {
     tx.objectStore('claims').createIndex('holderStatus', ['holder', 'status']);
     db.createObjectStore('threads', { keyPath: 'key' }).createIndex('siteState', ['site', 'state', 'until']);
     db.createObjectStore('people', { keyPath: 'id' }).createIndex('handleKeys', 'handleKeys', { multiEntry: true });
+  },
+  3: (db, tx) => {
+    db.createObjectStore('aggregates', { keyPath: 'key' }).createIndex('week', 'week');
+    tx.objectStore('threads').createIndex('stateSince', ['state', 'since']);
+    tx.objectStore('endorsements').createIndex('hlc', 'hlc');
+    // A failed rebuild aborts the upgrade: the database stays at version 2, nothing is lost.
+    rebuildAggregates(tx).catch(() => {
+      try {
+        tx.abort();
+      } catch {
+        // already finished
+      }
+    });
   },
 };
 

@@ -37,7 +37,9 @@ import {
   type SiteDescription,
   type TeamSites,
 } from '../domain';
+import { AggregateBook, mergeAggregate } from './aggregates';
 import { StoreError, toStoreError } from './errors';
+import { foldThreadOp } from './thread-fold';
 import { DB_NAME, DB_VERSION, migrate, type OutboxRecord, type PersonRecord, type TendDB, type ThreadRecord } from './schema';
 
 /** Where the team's site descriptions are kept (meta). */
@@ -105,7 +107,7 @@ export interface MyClaim {
   pending: boolean;
 }
 
-const ALL_STORES = ['ops', 'outbox', 'endorsements', 'claims', 'threads', 'people', 'meta'] as const;
+const ALL_STORES = ['ops', 'outbox', 'endorsements', 'claims', 'threads', 'people', 'meta', 'aggregates'] as const;
 type Tx = IDBPTransaction<TendDB, (typeof ALL_STORES)[number][], 'readwrite'>;
 
 const emptyChanges = (): Changes => ({ posts: new Set(), threads: new Set(), people: new Set(), mine: false });
@@ -312,7 +314,7 @@ export class TendStore {
         return { ops, pending: true, changes };
       }
       let seq = lastSeq ?? 0;
-      const changes = await this.applyIn(tx, ops.map((op) => ({ ...op, seq: ++seq, at: now }) as AcceptedOp), rules, me.id);
+      const changes = await this.applyIn(tx, ops.map((op) => ({ ...op, seq: ++seq, at: now }) as AcceptedOp), rules, me.id, managersOf(people));
       await hlcWrite;
       return { ops, pending: false, changes };
     });
@@ -338,7 +340,7 @@ export class TendStore {
       // The authority already judged these ops (a manager's handoff, say): fold them as
       // accepted even if this device's roster does not know that member's role yet.
       const rules = { ...rulesOf(people, Boolean(team), settings), isManager: () => true };
-      const changes = await this.applyIn(tx, ops, rules, me?.id ?? '');
+      const changes = await this.applyIn(tx, ops, rules, me?.id ?? '', managersOf(people));
       const writes: Promise<unknown>[] = [];
       if (options.cursor !== undefined) writes.push(meta.put(options.cursor, 'cursor'));
       // Whatever arrives moves this device's clock past it, so anything done here after
@@ -370,7 +372,7 @@ export class TendStore {
    * The batch fold: issue every read at once, fold in memory in accepted order, then
    * issue every write. IndexedDB pipelines the requests within the transaction.
    */
-  private async applyIn(tx: Tx, ops: readonly AcceptedOp[], rules: ClaimRules, me: string): Promise<Changes> {
+  private async applyIn(tx: Tx, ops: readonly AcceptedOp[], rules: ClaimRules, me: string, managers: ReadonlySet<string>): Promise<Changes> {
     const changes = emptyChanges();
     const opStore = tx.objectStore('ops');
     const endorsements = tx.objectStore('endorsements');
@@ -417,6 +419,7 @@ export class TendStore {
     const dirtyT = new Set<string>();
     const dirtyP = new Set<string>();
     const seen = new Set<string>();
+    const book = new AggregateBook();
     const writes: Promise<unknown>[] = [];
     // If a later write throws, the transaction aborts and earlier requests reject: the
     // caller hears about it once, through the thrown error, not as unhandled rejections.
@@ -433,7 +436,10 @@ export class TendStore {
       markChanged(changes, op, me);
       if (op.type === 'endorse' || op.type === 'retract') {
         const key = endorsementKey(op.actor, op.post);
-        eMap.set(key, applyEndorsement(eMap.get(key), op));
+        const before = eMap.get(key);
+        const after = applyEndorsement(before, op);
+        book.endorsement(before, after);
+        eMap.set(key, after);
         dirtyE.add(key);
       } else if (op.type === 'member') {
         const old = pMap.get(op.actor);
@@ -454,19 +460,10 @@ export class TendStore {
         }
       } else {
         const key = threadKey(op.thread);
-        const record: ThreadRecord = tMap.get(key) ?? { key, site: op.thread.site, threadId: op.thread.threadId, observation: null, claim: null, state: 'unclaimed', until: 0 };
-        if (op.type === 'observe') {
-          record.observation = applyObservation(record.observation ?? undefined, op);
-        } else {
-          const r = applyClaim(cMap.get(key), op, op.at, rules);
-          if (!r.ok) return; // the authority accepted it under state this device has not seen
-          cMap.set(key, r.claim);
-          record.claim = r.claim;
-        }
-        const state = threadState(record.claim ?? undefined, record.observation ?? undefined, op.at);
-        record.state = state;
-        record.until = state === 'claimed' ? (record.claim?.expiresAt ?? 0) : 0;
-        tMap.set(key, record);
+        const r = foldThreadOp(tMap.get(key), cMap.get(key), op, rules, managers, book);
+        if (!r) return; // the authority accepted it under state this device has not seen
+        if (r.claim) cMap.set(key, r.claim);
+        tMap.set(key, r.record);
         dirtyT.add(key);
       }
     });
@@ -478,6 +475,13 @@ export class TendStore {
     }
     for (const k of dirtyP) issue(people.put(pMap.get(k)!));
     if (changes.sites?.size) issue(meta.put(teamSites, TEAM_SITES_KEY));
+    // The weekly aggregates, in the same transaction: read the rows the batch touches, add to them.
+    if (book.size) {
+      const aggregates = tx.objectStore('aggregates');
+      const keys = book.keys();
+      const stored = await Promise.all(keys.map((k) => aggregates.get(k)));
+      keys.forEach((k, i) => issue(aggregates.put(mergeAggregate(stored[i], book.delta(k)!))));
+    }
     await Promise.all(writes);
     return changes;
   }
@@ -497,11 +501,31 @@ export class TendStore {
    */
   async resetSynced(carry: readonly Op[] = [], now: number = this.now()): Promise<void> {
     await this.write(async (tx) => {
-      await Promise.all((['ops', 'outbox', 'endorsements', 'claims', 'threads', 'people'] as const).map((name) => tx.objectStore(name).clear()));
+      await Promise.all((['ops', 'outbox', 'endorsements', 'claims', 'threads', 'people', 'aggregates'] as const).map((name) => tx.objectStore(name).clear()));
       const meta = tx.objectStore('meta');
       await Promise.all([meta.delete('cursor'), meta.delete('rejections'), meta.delete(TEAM_SITES_KEY)]);
       const outbox = tx.objectStore('outbox');
       await Promise.all(carry.map((op) => outbox.put({ op, id: op.id, queuedAt: now, attempts: 0 })));
+    });
+  }
+
+  /**
+   * Brings back ops from an export, in their accepted order, with the roster and settings:
+   * ops already stored are skipped, so the same file twice changes nothing.
+   */
+  async importOps(ops: readonly AcceptedOp[], extra: { people?: readonly PersonRecord[]; settings?: TeamSettings | null; paused?: boolean } = {}): Promise<{ added: number; changes: Changes }> {
+    const before = await this.opCount();
+    if (extra.people?.length) await this.setPeople(extra.people);
+    if (extra.settings && !(await this.teamMode())) await this.setMeta('settings', extra.settings);
+    if (extra.paused !== undefined) await this.setMeta('paused', extra.paused);
+    const changes = ops.length ? await this.applyAccepted(ops) : emptyChanges();
+    return { added: (await this.opCount()) - before, changes };
+  }
+
+  /** Forgets everything Tend stores in this database, in one transaction. */
+  async wipe(): Promise<void> {
+    await this.write(async (tx) => {
+      await Promise.all(ALL_STORES.map((name) => tx.objectStore(name).clear()));
     });
   }
 
@@ -786,6 +810,11 @@ function mergeClocks(last: string | null, ops: readonly AcceptedOp[], node: stri
   for (const op of ops) if (!newest || op.hlc > newest.hlc) newest = op;
   if (!newest || (last && last >= newest.hlc)) return last;
   return receiveHlc(last, newest.hlc, node, Math.max(now, newest.at));
+}
+
+/** Members the roster names managers (their claims do not count as the community's own). */
+function managersOf(people: readonly PersonRecord[]): Set<string> {
+  return new Set(people.filter((p) => p.role === 'manager').map((p) => p.id));
 }
 
 /** The claim rules as this device knows them: in solo mode I am my own manager. */

@@ -1,0 +1,13 @@
+import '../../components/popup/pages.css';
+import '../../components/dashboard/dashboard.css';
+import { render } from 'preact';
+import { I18n } from '../../components/i18n';
+import { browserT } from '../../lib/i18n';
+import { App } from './App';
+
+render(
+  <I18n.Provider value={browserT}>
+    <App />
+  </I18n.Provider>,
+  document.getElementById('app')!,
+);
