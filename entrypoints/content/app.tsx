@@ -167,6 +167,7 @@ function runWith(adapter: SiteAdapter, site: string, state: OverlayState, sub: S
         destroy: () => {
           unwatch();
           render(null, mountPoint);
+          mountPoint.remove();
         },
       };
     },
