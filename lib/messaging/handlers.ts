@@ -22,7 +22,7 @@ import type { Changes, TendStore } from '../store';
 import type { SiteAccess } from '../permissions/site-access';
 import type { AnyRequest, EditorCommand, EditorReport, PortPush, PostState, SiteEntry, StateSnapshot, SyncJoined, SyncStatusView, ThreadStateView } from './protocol';
 import type { Caller, Handle } from './router';
-import { ObservationLimiter } from './observe-limits';
+import { ObservationLimiter, SeenCoalescer } from './observe-limits';
 
 /** How long the team server's refusal of my action stays shown on the post or thread. */
 export const REFUSAL_SHOWN_MS = 10 * 60_000;
@@ -63,6 +63,9 @@ function originKeyOf(origin: string): string | null {
     return null;
   }
 }
+
+/** Observations written per transaction when a page reports many changed threads. */
+const SEEN_CHUNK = 100;
 
 /** Where the platform that last read each site is kept (meta), for the settings' list. */
 export const SEEN_AS_KEY = 'seenAs';
@@ -126,11 +129,15 @@ export function createHandler(deps: HandlerDeps): Handle {
   const { store, notify } = deps;
   const now = deps.now ?? Date.now;
 
-  const act = async (payload: Payload): Promise<Changes> => {
-    const r = await store.act(payload, now());
-    notify(r.changes);
-    return r.changes;
-  };
+  type SeenRequest = Extract<AnyRequest, { type: 'page.seen' }> & { caller: Caller };
+  /** What pages report they show: merged per tab, and always after the actions in progress. */
+  const seen = new SeenCoalescer<SeenRequest, StateSnapshot & { observed: number }>((r) => observe(r, r.caller));
+  const act = (payload: Payload): Promise<Changes> =>
+    seen.action(async () => {
+      const r = await store.act(payload, now());
+      notify(r.changes);
+      return r.changes;
+    });
   const stateOf = (posts: PostRef[], threads: ThreadRef[]) => snapshot(store, posts, threads, now());
 
   /** What pages may make Tend record (see observe-limits.ts). */
@@ -141,7 +148,7 @@ export function createHandler(deps: HandlerDeps): Handle {
   return async (request: AnyRequest, caller: Caller): Promise<Result<unknown>> => {
     switch (request.type) {
       case 'page.seen':
-        return ok(await observe(request, caller));
+        return ok(await seen.submit(caller.kind === 'content' ? `tab ${caller.tabId ?? caller.site}` : 'page', { ...request, caller }));
       case 'state.get':
         return ok(await stateOf(request.posts, request.threads));
       case 'post.endorse': {
@@ -366,8 +373,12 @@ export function createHandler(deps: HandlerDeps): Handle {
         }
       }
     }
-    // One transaction for everything the visit changed.
-    if (payloads.length) notify((await store.actMany(payloads, now())).changes);
+    // A few transactions for everything the visit changed, each one letting an action that
+    // arrived meanwhile go first.
+    for (let i = 0; i < payloads.length; i += SEEN_CHUNK) {
+      await seen.noActions();
+      notify((await store.actMany(payloads.slice(i, i + SEEN_CHUNK), now())).changes);
+    }
     // Which software a site runs is a trace of having been there: never from a private window.
     if (request.platform && !incognito) {
       const seenAs = (await store.getMeta<Record<string, string>>(SEEN_AS_KEY)) ?? {};
