@@ -17,6 +17,7 @@ import { Agent, request } from 'node:http';
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
+import { fileURLToPath } from 'node:url';
 import path from 'node:path';
 import pg from 'pg';
 import WebSocket from 'ws';
@@ -162,16 +163,35 @@ function post(url, pathname, token, body) {
   });
 }
 
-/** Pushes `batches` batches of 100 from every member, `concurrency` requests in flight. */
+/**
+ * Pushes `batches` batches of 100 from every member, `concurrency` requests in flight, from a
+ * load client in a process of its own (this file run as a script), so the client's JSON and
+ * HTTP work does not share a core's time slices with the bench's own bookkeeping.
+ */
 async function throughput(ctx, url, members, { batches, concurrency }) {
+  const job = JSON.stringify({ url, members: members.map((m) => ({ token: m.token, id: m.member.id })), batches, concurrency });
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [fileURLToPath(import.meta.url), '--load'], { cwd: ctx.root, stdio: ['pipe', 'pipe', 'pipe'] });
+    let out = '';
+    let err = '';
+    child.stdout.on('data', (d) => (out += d));
+    child.stderr.on('data', (d) => (err += d));
+    child.once('exit', (code) => (code === 0 ? resolve(JSON.parse(out)) : reject(new Error(`load client failed (${code}): ${err}`))));
+    child.stdin.end(job);
+  });
+}
+
+/** The load client itself (`node server.bench.mjs --load`, the job on stdin, the result on stdout). */
+async function loadClient(job) {
+  const { url, members, batches, concurrency } = job;
   // Warm-up (not counted): enough batches that the server's JIT and SQLite's cache are warm,
   // so the first configuration measured is not penalised against the second.
   for (let round = 0; round < 5; round++) {
-    await Promise.all(members.map((m, i) => api(url, 'POST', '/v1/ops', { token: m.token, body: batch(m.member.id, 1_000_000 + round * members.length + i, 100) })));
+    await Promise.all(members.map((m, i) => post(url, '/v1/ops', m.token, batch(m.id, 1_000_000 + round * members.length + i, 100))));
   }
   const bodies = Array.from({ length: batches }, (_, b) => {
     const m = members[b % members.length];
-    return { token: m.token, body: batch(m.member.id, b) };
+    return { token: m.token, body: batch(m.id, b) };
   });
   let next = 0;
   let accepted = 0;
@@ -187,7 +207,21 @@ async function throughput(ctx, url, members, { batches, concurrency }) {
     }),
   );
   const ms = performance.now() - started;
+  agent.destroy();
   return { ops: batches * 100, ms, opsPerS: (batches * 100 * 1000) / ms, accepted, rejected };
+}
+
+if (process.argv.includes('--load')) {
+  let input = '';
+  process.stdin.on('data', (d) => (input += d));
+  process.stdin.on('end', async () => {
+    try {
+      process.stdout.write(JSON.stringify(await loadClient(JSON.parse(input))));
+    } catch (e) {
+      process.stderr.write(String(e?.stack ?? e));
+      process.exitCode = 1;
+    }
+  });
 }
 
 /** Opens `n` live sockets (tickets from `token`) on `url`, starting after the current head. */
@@ -338,7 +372,7 @@ export async function run(ctx) {
   notes.push(
     `push: ${concurrency} requests in flight from 4 members, batches of 100 (40% endorse with a note, 30% observe, 30% claim); after five warm-up batches each`,
     `fan-out: from just before the push request to each socket's receipt of the op (push round trip + commit + delivery), ${rounds} ops one at a time after 3 warm-up ops`,
-    `every server in its own process (tsx server/main.ts, rate limit off), the load client in the bench process; 127.0.0.1 only`,
+    `every server in its own process (tsx server/main.ts, rate limit off), the push load client in another (this file with --load), fan-out in the bench process; 127.0.0.1 only`,
     `SQLite durability: FULL syncs the WAL on every commit, so an acknowledged op survives power loss; NORMAL syncs at checkpoints only`,
   );
   return [{ title: 'Team sync server (loopback)', rows, notes }];
