@@ -251,7 +251,8 @@ export function startEngine(options: EngineOptions): Engine {
       if (!t || t.element !== e.target.element || !e.host.isConnected) remove(e);
     }
     inserts = [...next].filter(([key]) => !entries.has(key)).map(([key, target]) => ({ key, target }));
-    if (inserts.length) slice();
+    // Inserting starts in a task of its own: a long page's read is task enough.
+    if (inserts.length) later();
     else {
       report();
       settle();
@@ -301,7 +302,8 @@ export function startEngine(options: EngineOptions): Engine {
     settle();
   });
 
-  pass();
+  // The first read in a task of its own, not in the one that runs the content script.
+  passTimer = setTimeout(pass, 0);
   return {
     rescan: schedule,
     get size() {

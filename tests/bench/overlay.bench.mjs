@@ -335,6 +335,13 @@ const PERF = () => {
     perf.frames.push({ at: e.startTime, duration: e.duration, blocking: e.blockingDuration, tendMs: mine.reduce((a, s) => a + s.duration, 0), longestTendScript: Math.max(0, ...mine.map((s) => s.duration)) });
   });
   watch('event', (e) => e.interactionId && perf.events.push({ id: e.interactionId, name: e.name, at: e.startTime, duration: e.duration }), { durationThreshold: 16 });
+  watch('paint', (e) => e.name === 'first-contentful-paint' && (perf.fcp = e.startTime));
+  new MutationObserver((records, mo) => {
+    for (const r of records) for (const n of r.addedNodes) if (n.localName === 'tend-overlay' || n.className === 'plain-overlay') {
+      perf.firstInsert = performance.now();
+      return mo.disconnect();
+    }
+  }).observe(document, { childList: true, subtree: true });
   globalThis.__tendPerf = perf;
 };
 
@@ -371,10 +378,66 @@ async function heapUsed(context, page) {
   return usedSize;
 }
 
+/**
+ * Tasks on the page's main thread in which the content script ran (a trace event of a script
+ * from the extension inside the task), between two trace timestamps: their count and the longest.
+ */
+function tendTasks(events, fromUs, toUs) {
+  const mains = new Set(events.filter((e) => e.name === 'thread_name' && e.args?.name === 'CrRendererMain').map((e) => `${e.pid}:${e.tid}`));
+  const byThread = new Map();
+  for (const e of events) {
+    const key = `${e.pid}:${e.tid}`;
+    if (!mains.has(key) || e.ph !== 'X') continue;
+    let t = byThread.get(key);
+    if (!t) byThread.set(key, (t = { tasks: [], tend: [] }));
+    if (e.name === 'RunTask' && e.ts + e.dur >= fromUs && e.ts <= toUs) t.tasks.push(e);
+    const url = e.args?.data?.url ?? e.args?.data?.scriptName ?? e.args?.data?.sourceURL;
+    if (typeof url === 'string' && url.startsWith('chrome-extension://')) t.tend.push(e);
+  }
+  for (const t of byThread.values()) t.tend.sort((a, b) => a.ts - b.ts);
+  let best = { count: 0, longestMs: 0, longestPartMs: 0, all: [] };
+  for (const { tasks, tend } of byThread.values()) {
+    const mine = tasks.filter((task) => tend.some((x) => x.ts >= task.ts && x.ts < task.ts + task.dur));
+    // Tend's part of a task: the time its scripts ran, with the style and layout they forced
+    // (nested in them), not the frame's own rendering that may follow in the same task.
+    const part = (task) => {
+      let total = 0;
+      let end = 0;
+      for (const x of tend) {
+        if (x.ts < task.ts || x.ts >= task.ts + task.dur) continue;
+        const from = Math.max(x.ts, end);
+        const to = x.ts + (x.dur ?? 0);
+        if (to > from) total += to - from;
+        end = Math.max(end, to);
+      }
+      return total / 1000;
+    };
+    if (mine.length > best.count) best = { count: mine.length, longestMs: Math.max(...mine.map((x) => x.dur / 1000)), longestPartMs: Math.max(...mine.map(part)), all: mine.map((x) => x.dur / 1000) };
+    if (process.env.TEND_BENCH_DEBUG && mine.length) {
+      for (const longest of [...mine].sort((a, b) => b.dur - a.dur).slice(0, 3)) {
+        const agg = {};
+        for (const k of events) {
+          if (k.pid !== longest.pid || k.tid !== longest.tid || k === longest || !k.dur || k.ts < longest.ts || k.ts > longest.ts + longest.dur) continue;
+          const url = k.args?.data?.url ?? '';
+          const name = `${k.name}${url ? ` ${url.split('/').pop()}` : ''}${k.args?.data?.functionName ? ` ${k.args.data.functionName}` : ''}`;
+          agg[name] = (agg[name] ?? 0) + k.dur / 1000;
+        }
+        console.error(`[reader] Tend task ${Math.round(longest.dur / 1000)} ms:`, Object.entries(agg).sort((a, b) => b[1] - a[1]).slice(0, 10).map(([k, v]) => `${k} ${v.toFixed(1)}`).join('; '));
+      }
+    }
+  }
+  return best;
+}
+
 /** One load of the 1,000-post topic: load, first screen, scroll to the end and back, heap. */
 async function readerRound(context, url, { tend, baseline }) {
   const page = await context.newPage();
   await page.addInitScript(PERF);
+  const cdp = await context.newCDPSession(page);
+  const events = [];
+  cdp.on('Tracing.dataCollected', ({ value }) => events.push(...value));
+  const traced = new Promise((resolve) => cdp.once('Tracing.tracingComplete', resolve));
+  await cdp.send('Tracing.start', { categories: 'devtools.timeline,disabled-by-default-devtools.timeline,__metadata', transferMode: 'ReportEvents' });
   const selector = tend ? 'tend-overlay[data-tend-kind="post"]' : '.plain-overlay';
   await page.addInitScript(OBSERVER, { selector, expected: 1 });
   if (baseline) await page.addInitScript(BASELINE, baseline);
@@ -382,12 +445,19 @@ async function readerRound(context, url, { tend, baseline }) {
   if (tend || baseline) await page.waitForFunction(() => globalThis.__tendBench?.done > 0, null, { timeout: 60_000, polling: 50 });
   else await page.waitForTimeout(500);
   await page.waitForTimeout(1_000);
-  const loaded = await page.evaluate(() => performance.now());
+  const loaded = await page.evaluate(() => (console.timeStamp('tend-bench-scroll'), performance.now()));
   const range = await scrollThrough(page);
   await page.waitForTimeout(1_000);
+  await page.evaluate(() => console.timeStamp('tend-bench-end'));
   const perf = await page.evaluate(() => globalThis.__tendPerf);
+  await cdp.send('Tracing.end');
+  await traced;
+  await cdp.detach();
   const heap = await heapUsed(context, page);
   await page.close();
+  const stamp = (name) => events.find((e) => e.name === 'TimeStamp' && e.args?.data?.message === name)?.ts;
+  const nav = events.find((e) => e.name === 'navigationStart' || e.name === 'MarkDOMContent')?.ts ?? 0;
+  const tasks = { load: tendTasks(events, nav, stamp('tend-bench-scroll') ?? Infinity), scroll: tendTasks(events, stamp('tend-bench-scroll') ?? Infinity, stamp('tend-bench-end') ?? Infinity) };
   const phase = (from, to) => {
     const frames = perf.frames.filter((f) => f.at >= from && f.at < to);
     const withTend = frames.filter((f) => f.tendMs > 0);
@@ -399,6 +469,9 @@ async function readerRound(context, url, { tend, baseline }) {
     };
   };
   return {
+    tasks,
+    fcp: perf.fcp ?? NaN,
+    firstInsert: perf.firstInsert ?? NaN,
     load: phase(0, loaded),
     scroll: phase(range.from, range.to + 1_000),
     shift: perf.shifts.reduce((a, e) => a + e.value, 0),
@@ -436,26 +509,25 @@ async function interactions(context, url, n) {
   const hasText = (text) => page.waitForFunction(({ bar, text }) => document.querySelector(bar)?.shadowRoot?.textContent.includes(text), { bar, text }, { timeout: 15_000, polling: 50 });
   await hasText("I'll handle this");
   const marks = { endorse: [], claim: [] };
-  const mark = async (kind, fn) => {
+  /** Each click's window: from just before it until its result showed. */
+  const mark = async (kind, fn, done) => {
     const from = await page.evaluate(() => performance.now());
     await fn();
-    marks[kind].push(from);
+    await done();
+    marks[kind].push({ from, to: await page.evaluate(() => performance.now()) });
   };
   for (let i = 0; i < n; i++) {
-    await mark('claim', () => clickIn(page, bar, "I'll handle this"));
-    await hasText('Release');
-    await mark('claim', () => clickIn(page, bar, 'Release'));
-    await hasText("I'll handle this");
+    await mark('claim', () => clickIn(page, bar, "I'll handle this"), () => hasText('Release'));
+    await mark('claim', () => clickIn(page, bar, 'Release'), () => hasText("I'll handle this"));
   }
   // Posts 1, 3, 4 and 5 (the viewer wrote post 2).
   for (let i = 0; i < n; i++) {
     const post = [0, 2, 3, 4][i % 4];
-    await mark('endorse', () => clickIn(page, 'article tend-overlay', 'This helped', post));
-    await page.waitForFunction((i) => document.querySelectorAll('article tend-overlay')[i]?.shadowRoot?.querySelector('.tend-panel:popover-open'), post, { timeout: 15_000, polling: 50 }).catch(async (e) => {
-      await page.screenshot({ path: '/tmp/perf-bench-fail.png' });
-      const state = await page.evaluate((i) => document.querySelectorAll('article tend-overlay')[i]?.shadowRoot?.innerHTML.slice(0, 600), post);
-      throw new Error(`thanks panel ${i} did not open: ${state}; ${e.message}`);
-    });
+    await mark(
+      'endorse',
+      () => clickIn(page, 'article tend-overlay', 'This helped', post),
+      () => page.waitForFunction((i) => document.querySelectorAll('article tend-overlay')[i]?.shadowRoot?.querySelector('.tend-panel:popover-open'), post, { timeout: 15_000, polling: 50 }),
+    );
     // Closed again (it lies over the posts below), from the keyboard as a person would.
     await page.waitForTimeout(300);
     await page.keyboard.press('Escape');
@@ -465,13 +537,42 @@ async function interactions(context, url, n) {
   const events = await page.evaluate(() => globalThis.__tendPerf.events);
   await page.close();
   // Each click's interaction: the longest of its events (those under 16 ms are not reported: 16 ms is their ceiling).
-  const durations = (starts) =>
-    starts.map((from, i) => {
-      const to = starts[i + 1] ?? Infinity;
+  const durations = (windows) =>
+    windows.map(({ from, to }) => {
       const mine = events.filter((e) => e.at >= from && e.at < to && (e.name === 'pointerdown' || e.name === 'pointerup' || e.name === 'click'));
       return Math.max(16, ...mine.map((e) => e.duration));
     });
   return { endorse: durations(marks.endorse), claim: durations(marks.claim) };
+}
+
+/**
+ * The page's own floor for an interaction: on the baseline page, a plain button whose click
+ * handler changes its text (a paint of that page after a click), `n` times.
+ */
+async function plainInteractions(context, url, baseline, n) {
+  const page = await context.newPage();
+  await page.addInitScript(PERF);
+  await page.addInitScript(BASELINE, baseline);
+  await page.goto(url, { waitUntil: 'domcontentloaded' });
+  await page.waitForFunction(() => document.querySelectorAll('.plain-overlay button').length > 4, null, { timeout: 30_000, polling: 50 });
+  await page.evaluate(() => document.querySelectorAll('.plain-overlay button').forEach((b) => b.addEventListener('click', () => (b.textContent = b.textContent.startsWith('♡') ? '♥ Thanked' : '♡ This helped'))));
+  const windows = [];
+  for (let i = 0; i < n; i++) {
+    const from = await page.evaluate(() => performance.now());
+    const box = await page.evaluate((i) => {
+      const r = document.querySelectorAll('.plain-overlay button')[i].getBoundingClientRect();
+      return { x: r.x + r.width / 2, y: r.y + r.height / 2 };
+    }, i % 4);
+    await page.mouse.move(box.x, box.y);
+    await page.waitForTimeout(400);
+    await page.mouse.down();
+    await page.mouse.up();
+    await page.waitForTimeout(300);
+    windows.push({ from, to: await page.evaluate(() => performance.now()) });
+  }
+  const events = await page.evaluate(() => globalThis.__tendPerf.events);
+  await page.close();
+  return windows.map(({ from, to }) => Math.max(16, ...events.filter((e) => e.at >= from && e.at < to).map((e) => e.duration)));
 }
 
 /** The reader's view of the 1,000-post topic: tasks, shifts, interactions and heap. */
@@ -486,10 +587,11 @@ export async function reader(ctx, context, { tendUrl, baseUrl, baseline, rounds,
   }
   ctx.log(`interactions: ${clicks} of each`);
   const inp = await interactions(context, tendUrl, clicks);
+  const plain = await plainInteractions(context, baseUrl, baseline, clicks);
   const med = (side, f) => median(runs[side].map(f));
   const all = (side, f, unit = fmt.ms) => runs[side].map((r) => unit(f(r))).join(', ');
-  const tendLoad = med('tend', (r) => r.load.longestTendFrame);
-  const tendScroll = med('tend', (r) => r.scroll.longestTendFrame);
+  const tendLoad = med('tend', (r) => r.tasks.load.longestPartMs);
+  const tendScroll = med('tend', (r) => r.tasks.scroll.longestPartMs);
   const shift = med('tend', (r) => r.shift);
   const heapMb = (med('tend', (r) => r.heap) - med('bare', (r) => r.heap)) / 1024 / 1024;
   const p95 = (xs) => percentile(xs, 95);
@@ -499,21 +601,24 @@ export async function reader(ctx, context, { tendUrl, baseUrl, baseline, rounds,
       title: `Where the reader is: the 1,000-post topic (median of ${rounds}; scripted scroll to the end and back, a screen every 50 ms)`,
       rows: [
         ['', 'Tend', 'plain baseline', 'nothing added', 'goal', ''],
-        ['longest frame with Tend’s scripts in it, on load', fmt.ms(tendLoad), '', '', `≤ ${GOAL_TASK_MS} ms`, fmt.check(tendLoad <= GOAL_TASK_MS)],
-        ['  of which Tend’s longest script', fmt.ms(med('tend', (r) => r.load.longestTendScript))],
-        ['longest frame with Tend’s scripts in it, scrolling', fmt.ms(tendScroll), '', '', `≤ ${GOAL_TASK_MS} ms`, fmt.check(tendScroll <= GOAL_TASK_MS)],
-        ['  of which Tend’s longest script', fmt.ms(med('tend', (r) => r.scroll.longestTendScript))],
+        ['Tend’s longest run in one task (scripts + the style and layout they force), on load', fmt.ms(tendLoad), '', '', `≤ ${GOAL_TASK_MS} ms`, fmt.check(tendLoad <= GOAL_TASK_MS)],
+        ['  the same, scrolling to the end and back', fmt.ms(tendScroll), '', '', `≤ ${GOAL_TASK_MS} ms`, fmt.check(tendScroll <= GOAL_TASK_MS)],
+        ['  whole task it ran in (with the frame’s own paint), load / scroll', `${fmt.ms(med('tend', (r) => r.tasks.load.longestMs))} / ${fmt.ms(med('tend', (r) => r.tasks.scroll.longestMs))}`],
+        ['  tasks with Tend in them, load / scroll', `${fmt.int(med('tend', (r) => r.tasks.load.count))} / ${fmt.int(med('tend', (r) => r.tasks.scroll.count))}`],
+        ['first contentful paint → first overlay or element inserted', `${fmt.ms(med('tend', (r) => r.fcp))} → ${fmt.ms(med('tend', (r) => r.firstInsert))}`, `${fmt.ms(med('baseline', (r) => r.fcp))} → ${fmt.ms(med('baseline', (r) => r.firstInsert))}`, fmt.ms(med('bare', (r) => r.fcp))],
         ['longest frame of any kind, load / scroll', `${fmt.ms(med('tend', (r) => r.load.longestFrame))} / ${fmt.ms(med('tend', (r) => r.scroll.longestFrame))}`, `${fmt.ms(med('baseline', (r) => r.load.longestFrame))} / ${fmt.ms(med('baseline', (r) => r.scroll.longestFrame))}`, `${fmt.ms(med('bare', (r) => r.load.longestFrame))} / ${fmt.ms(med('bare', (r) => r.scroll.longestFrame))}`],
         ['layout shift (sum of layout-shift entries)', shift.toFixed(4), med('baseline', (r) => r.shift).toFixed(4), med('bare', (r) => r.shift).toFixed(4), `${GOAL_SHIFT}`, fmt.check(shift <= GOAL_SHIFT + 1e-9)],
         ['  of which while scrolling', med('tend', (r) => r.shiftScroll).toFixed(4), med('baseline', (r) => r.shiftScroll).toFixed(4), med('bare', (r) => r.shiftScroll).toFixed(4)],
         [`interaction to next paint, "This helped" (${inp.endorse.length})`, `p95 ${fmt.ms(p95(inp.endorse))}`, `max ${fmt.ms(Math.max(...inp.endorse))}`, '', `≤ ${GOAL_INP_MS} ms`, fmt.check(p95(inp.endorse) <= GOAL_INP_MS)],
         [`interaction to next paint, claim and release (${inp.claim.length})`, `p95 ${fmt.ms(p95(inp.claim))}`, `max ${fmt.ms(Math.max(...inp.claim))}`, '', `≤ ${GOAL_INP_MS} ms`, fmt.check(p95(inp.claim) <= GOAL_INP_MS)],
+        [`  the page's own floor: a plain button changing its text (${plain.length})`, `p95 ${fmt.ms(p95(plain))}`, `max ${fmt.ms(Math.max(...plain))}`],
         ['JavaScript heap after the scroll (page + content script)', mb(med('tend', (r) => r.heap)), mb(med('baseline', (r) => r.heap)), mb(med('bare', (r) => r.heap))],
         ['  Tend’s share (with Tend − nothing added)', `${heapMb.toFixed(1)} MB`, '', '', `≤ ${GOAL_HEAP_MB} MB`, fmt.check(heapMb <= GOAL_HEAP_MB)],
       ],
       notes: [
-        `Tend rounds: longest Tend frame on load ${all('tend', (r) => r.load.longestTendFrame)}; scrolling ${all('tend', (r) => r.scroll.longestTendFrame)}; shift ${all('tend', (r) => r.shift, (x) => x.toFixed(4))}; heap ${all('tend', (r) => r.heap, mb)}`,
-        'frames: Long Animation Frame entries (≥ 50 ms only; none means every frame was shorter); Tend’s scripts are those whose source is the extension; a frame includes the style and layout after its scripts',
+        `Tend rounds: Tend’s longest run on load ${all('tend', (r) => r.tasks.load.longestPartMs)}; scrolling ${all('tend', (r) => r.tasks.scroll.longestPartMs)}; shift ${all('tend', (r) => r.shift, (x) => x.toFixed(4))}; heap ${all('tend', (r) => r.heap, mb)}`,
+        'Tend’s tasks: RunTask events on the page’s main thread (Chromium trace) containing a script event from the extension (timers, messages, observers of the content script), whole task including the style and layout it forces',
+        'longest frame: Long Animation Frame entries (≥ 50 ms only; 0 means none), any cause (the 1,000-post page itself makes long frames)',
         'layout shift: entries without recent input, whole visit; the baseline adds plain elements in one task at document idle; "nothing added" is the bare page',
         'interactions: Event Timing (pointerdown, pointerup, click; entries ≥ 16 ms are reported, so 16 ms is the floor); the pointer rests 400 ms on each control first, as the click guard asks',
         'heap: Runtime.getHeapUsage after three forced collections; a content script shares its page’s heap, so Tend’s share is the difference from the bare page',
