@@ -7,7 +7,7 @@
  * PostgreSQL with one instance and across two (sockets on B, pushes through A, news by
  * LISTEN/NOTIFY). Each server runs in its own process, as `npm run server` starts it.
  *
- *     npm run bench -- server [--batches=300] [--rounds=40] [--sockets=100] [--concurrency=8]
+ *     npm run bench -- server [--batches=300] [--rounds=40] [--sockets=100] [--concurrency=8] [--only=push]
  *
  * PostgreSQL is used at 127.0.0.1:5432 (user postgres or root, trust auth) when reachable,
  * in a fresh database dropped afterwards; otherwise its rows say why they were skipped.
@@ -15,7 +15,7 @@
 import { spawn } from 'node:child_process';
 import { Agent, request } from 'node:http';
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import path from 'node:path';
@@ -38,7 +38,9 @@ const ALPHABET = '0123456789ABCDEFGHJKMNPQRSTVWXYZ';
 function startServer(ctx, env) {
   return new Promise((resolve, reject) => {
     // Node with tsx's loader: one process, the server itself (the tsx command adds a wrapper).
-    const child = spawn(process.execPath, ['--import', 'tsx', 'server/main.ts'], {
+    // TEND_BENCH_SERVER_ARGS: more Node flags for the servers (e.g. `--cpu-prof --cpu-prof-dir=DIR`).
+    const extra = (process.env.TEND_BENCH_SERVER_ARGS ?? '').split(' ').filter(Boolean);
+    const child = spawn(process.execPath, [...extra, '--import', 'tsx', 'server/main.ts'], {
       cwd: ctx.root,
       env: { ...process.env, PORT: '0', HOST: '127.0.0.1', TEND_RATE_LIMIT: 'off', ...env },
       stdio: ['ignore', 'pipe', 'pipe'],
@@ -52,6 +54,15 @@ function startServer(ctx, env) {
         clearTimeout(timer);
         resolve({
           url: m[1],
+          /** CPU time the server process has used so far, in ms (Linux /proc; NaN elsewhere). */
+          cpuMs: () => {
+            try {
+              const f = readFileSync(`/proc/${child.pid}/stat`, 'utf8').split(') ')[1].split(' ');
+              return ((Number(f[11]) + Number(f[12])) * 1000) / 100;
+            } catch {
+              return NaN;
+            }
+          },
           stop: () =>
             new Promise((done) => {
               if (child.exitCode !== null) return done();
@@ -323,11 +334,17 @@ export async function run(ctx) {
       const server = await startServer(ctx, env);
       closeAll.unshift(server.stop);
       const members = await team(ctx, env, server.url, 4, 'bench');
-      pushRow(`SQLite push, 1 instance, ${label}`, await throughput(ctx, server.url, members, { batches, concurrency }), GOAL_SQLITE_OPS);
+      const cpu0 = server.cpuMs();
+      const r = await throughput(ctx, server.url, members, { batches, concurrency });
+      pushRow(`SQLite push, 1 instance, ${label}`, r, GOAL_SQLITE_OPS);
+      // Server CPU per op: what a quiet machine's throughput would be bounded by, however busy this one is.
+      const cpu = server.cpuMs() - cpu0;
+      rows.push([`  server CPU (incl. 5 warm-up batches per member)`, `${fmt.ms((cpu * 1000) / (r.ops + 2_000))} per 1,000 ops`, `(${fmt.int(((r.ops + 2_000) * 1000) / cpu)} ops per CPU-second)`]);
       return { server, members };
     };
     await (await sqliteRun('normal', 'synchronous=NORMAL (not durable on power loss)')).server.stop();
     const { server: sqlite, members: sMembers } = await sqliteRun('full', 'synchronous=FULL (durable; the default)');
+    if (ctx.options.only === 'push') return [{ title: 'Team sync server (loopback): SQLite push only', rows, notes }];
     ctx.log(`SQLite: fan-out to ${socketCount} sockets, ${rounds} rounds`);
     const sSocks = await sockets(sqlite.url, sMembers[1].token, socketCount);
     fanRow(`SQLite fan-out to ${socketCount} sockets`, await fanout(sqlite.url, sMembers[0].token, sMembers[0].member.id, sSocks, rounds), GOAL_FANOUT_ONE_MS);
@@ -347,7 +364,11 @@ export async function run(ctx) {
       closeAll.unshift(b.stop);
       const pMembers = await team(ctx, pgEnv, a.url, 4, 'bench');
       ctx.log(`PostgreSQL: pushing ${batches} batches of 100`);
-      pushRow('PostgreSQL push, 1 instance', await throughput(ctx, a.url, pMembers, { batches, concurrency }), GOAL_PG_OPS);
+      const pcpu0 = a.cpuMs();
+      const pr = await throughput(ctx, a.url, pMembers, { batches, concurrency });
+      pushRow('PostgreSQL push, 1 instance', pr, GOAL_PG_OPS);
+      const pcpu = a.cpuMs() - pcpu0;
+      rows.push([`  server CPU (incl. warm-up; PostgreSQL's own not counted)`, `${fmt.ms((pcpu * 1000) / (pr.ops + 2_000))} per 1,000 ops`, `(${fmt.int(((pr.ops + 2_000) * 1000) / pcpu)} ops per CPU-second)`]);
       ctx.log(`PostgreSQL: pushing ${batches} batches of 100 through two instances`);
       const half = Math.ceil(concurrency / 2);
       const [ra, rb] = await Promise.all([
