@@ -132,12 +132,11 @@ export function createHandler(deps: HandlerDeps): Handle {
   type SeenRequest = Extract<AnyRequest, { type: 'page.seen' }> & { caller: Caller };
   /** What pages report they show: merged per tab, and always after the actions in progress. */
   const seen = new SeenCoalescer<SeenRequest, StateSnapshot & { observed: number }>((r) => observe(r, r.caller));
-  const act = (payload: Payload): Promise<Changes> =>
-    seen.action(async () => {
-      const r = await store.act(payload, now());
-      notify(r.changes);
-      return r.changes;
-    });
+  const act = async (payload: Payload): Promise<Changes> => {
+    const r = await store.act(payload, now());
+    notify(r.changes);
+    return r.changes;
+  };
   const stateOf = (posts: PostRef[], threads: ThreadRef[]) => snapshot(store, posts, threads, now());
 
   /** What pages may make Tend record (see observe-limits.ts). */
@@ -145,7 +144,12 @@ export function createHandler(deps: HandlerDeps): Handle {
   /** Which settings tab asked for a pick on which forum tab: it gets the focus back. */
   const pickedFor = new Map<number, number>();
 
-  return async (request: AnyRequest, caller: Caller): Promise<Result<unknown>> => {
+  // A person's action, with the state its reply carries, goes ahead of any page's report.
+  const handle = (request: AnyRequest, caller: Caller): Promise<Result<unknown>> =>
+    request.type.startsWith('post.') || request.type.startsWith('thread.') || request.type === 'claim.act' ? seen.action(() => handleOne(request, caller)) : handleOne(request, caller);
+  return handle;
+
+  async function handleOne(request: AnyRequest, caller: Caller): Promise<Result<unknown>> {
     switch (request.type) {
       case 'page.seen':
         return ok(await seen.submit(caller.kind === 'content' ? `tab ${caller.tabId ?? caller.site}` : 'page', { ...request, caller }));
@@ -298,7 +302,7 @@ export function createHandler(deps: HandlerDeps): Handle {
         return ok({ ok: true });
       }
     }
-  };
+  }
 
   /** A site's status, with what reads it. */
   async function withReader<S extends { site: string | null; builtIn: boolean; reader?: string }>(status: S): Promise<S> {

@@ -80,7 +80,7 @@ export async function run(ctx) {
         return [`  ${t} (${xs.length})`, ...line(xs)];
       }),
       ['actions only (endorse, claim, release)', ...line(acted), `p95 ${fmt.times(actRatio)} a bare commit's`, `goal ≤ ${GOAL_ACTION_RATIO}×`, fmt.check(actRatio <= GOAL_ACTION_RATIO)],
-      ['  endorse sent while a page.seen of 500 new threads runs', ...line(lat.parts.behindSeen)],
+      ['  endorse sent while a page.seen of 500 new threads runs (to its reply)', ...line(lat.parts.behindSeen)],
       ['reply (route resolved)', ...line(replied)],
       ['parts alone:', '', '', ''],
       ['  store.act (endorse)', ...line(lat.parts.act)],
