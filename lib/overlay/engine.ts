@@ -209,14 +209,16 @@ export function startEngine(options: EngineOptions): Engine {
     slicePending = false;
     if (signal.aborted) return;
     const start = performance.now();
-    // One step at a time until the budget is spent: hosts first (in page order), then the
-    // controls of near overlays, then, on long pages, taking down far ones.
+    // One step at a time until the budget is spent: the controls of overlays near the window
+    // first (what the reader sees), then more hosts (in page order), then, on long pages,
+    // taking down far ones.
     let inserted = 0;
     for (;;) {
-      if (inserted < inserts.length) {
+      if (toRender.size) render(toRender.values().next().value!);
+      else if (inserted < inserts.length) {
         const { key, target } = inserts[inserted++]!;
         insert(key, target);
-      } else if (toRender.size) render(toRender.values().next().value!);
+      }
       else if (far.size && entries.size > longPage) takeDown(far.values().next().value!);
       else break;
       if (performance.now() - start >= sliceMs) break;
