@@ -1,5 +1,5 @@
 import 'fake-indexeddb/auto';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { createHandler, route, snapshot, SEEN_AS_KEY, SubscriptionHub, type PortLike, type SenderLike } from '../../../lib/messaging';
 import { TendStore, type Changes } from '../../../lib/store';
 
@@ -158,14 +158,15 @@ describe('subscriptions', () => {
     watcher.send({ type: 'watch', posts: [post], threads: [thread] });
     other.send({ type: 'watch', posts: [{ ...post, postId: '9' }], threads: [] });
     popup.send({ type: 'watch', posts: [], threads: [], mine: true });
-    await flush();
-    expect(watcher.received).toHaveLength(1); // the initial state
+    // Waits for what must arrive (a loaded machine is slow), not for a fixed time.
+    await vi.waitFor(() => expect(watcher.received).toHaveLength(1), { timeout: 5_000 }); // the initial state
+    await vi.waitFor(() => expect(other.received).toHaveLength(1), { timeout: 5_000 });
     const handle = createHandler({ store, notify: (c) => void hub.notify(c), version: '1' });
     await route({ tend: 1, request: { type: 'thread.claim', thread } }, contentSender, env, handle);
+    await vi.waitFor(() => expect(watcher.received.at(-1)).toMatchObject({ type: 'state', state: { threads: { [`${SITE} 12483`]: { state: 'claimed' } } } }), { timeout: 5_000 });
+    await vi.waitFor(() => expect(popup.received).toEqual([{ type: 'changed', mine: true }]), { timeout: 5_000 });
     await flush();
-    expect(watcher.received.at(-1)).toMatchObject({ type: 'state', state: { threads: { [`${SITE} 12483`]: { state: 'claimed' } } } });
     expect(other.received).toHaveLength(1);
-    expect(popup.received).toEqual([{ type: 'changed', mine: true }]);
     watcher.disconnect();
     expect(hub.size).toBe(2);
     void send;
