@@ -8,6 +8,7 @@ import { filterQueue, type QueueFilters, type QueueRow } from '../../lib/store/q
 import { useT } from '../i18n';
 import { hostOf } from '../popup/format';
 import { timeAgo } from '../time';
+import { SiteSelect } from './SiteSelect';
 
 /** Height of one row, in CSS pixels (the stylesheet's `.qrow` matches). */
 export const ROW_HEIGHT = 44;
@@ -88,17 +89,7 @@ export function QueueView({ rows, complete, now, busy, onClaim, onOpen, onExport
   return (
     <div class="view queue-view">
       <div class="filters" role="group" aria-label={t('db_filters')}>
-        <label>
-          {t('db_filterSite')}
-          <select value={filters.site ?? ''} onChange={(e) => set({ site: (e.target as HTMLSelectElement).value || undefined })}>
-            <option value="">{t('db_any')}</option>
-            {sites.map((s) => (
-              <option key={s} value={s}>
-                {hostOf(s)}
-              </option>
-            ))}
-          </select>
-        </label>
+        <SiteSelect label={t('db_filterSite')} anyLabel={t('db_any')} sites={sites} value={filters.site} onChange={(site) => set({ site: site ?? undefined })} />
         {topics.length > 0 && (
           <label>
             {t('db_filterTopic')}

@@ -7,8 +7,8 @@
 import { useState } from 'preact/hooks';
 import type { WeekStats } from '../../lib/store/queries';
 import { useT, type Translate } from '../i18n';
-import { hostOf } from '../popup/format';
 import { formatDuration } from '../time';
+import { SiteSelect } from './SiteSelect';
 
 export interface RunningViewProps {
   sites: readonly string[];
@@ -71,17 +71,7 @@ export function RunningView({ sites, stats, onExport }: RunningViewProps) {
   return (
     <div class="view running-view">
       <div class="filters">
-        <label>
-          {t('db_filterSite')}
-          <select value={site ?? ''} onChange={(e) => setSite((e.target as HTMLSelectElement).value || null)}>
-            <option value="">{t('db_allSites')}</option>
-            {sites.map((s) => (
-              <option key={s} value={s}>
-                {hostOf(s)}
-              </option>
-            ))}
-          </select>
-        </label>
+        <SiteSelect label={t('db_filterSite')} anyLabel={t('db_allSites')} sites={sites} value={site} onChange={setSite} />
         <button type="button" class="btn quiet" onClick={() => onExport(rows, site)}>
           {t('db_exportCsv')}
         </button>
