@@ -245,14 +245,14 @@ describe.skipIf(!e2e.chromium)('describing a forum Tend has never seen', () => {
     const download = page.waitForEvent('download');
     await page.getByRole('button', { name: 'Export descriptions' }).click();
     const file = await (await download).path();
-    await expect.poll(() => page.getByRole('status').last().textContent()).toBe('Exported 1 descriptions.');
+    await expect.poll(() => page.locator('.sites-card').getByRole('status').last().textContent()).toBe('Exported 1 descriptions.');
 
     const other = await ben.context.newPage();
     await other.goto(ben.url('options.html'));
     await other.locator('.site-io input[type=file]').setInputFiles(file);
-    await expect.poll(() => other.getByRole('status').last().textContent()).toBe('Imported: 1 new or changed, 0 already here.');
+    await expect.poll(() => other.locator('.sites-card').getByRole('status').last().textContent()).toBe('Imported: 1 new or changed, 0 already here.');
     await other.locator('.site-io input[type=file]').setInputFiles(file);
-    await expect.poll(() => other.getByRole('status').last().textContent()).toBe('Imported: 0 new or changed, 1 already here.');
+    await expect.poll(() => other.locator('.sites-card').getByRole('status').last().textContent()).toBe('Imported: 0 new or changed, 1 already here.');
     await expect.poll(() => other.locator('.site-row', { hasText: HOST }).textContent()).toContain('Read with your description “bramble.test”');
     await page.close();
     await other.close();

@@ -240,7 +240,7 @@ describe.skipIf(!e2e.chromium)('the first minutes with Tend', () => {
       const w = globalThis as unknown as { chrome: { permissions: { request: () => Promise<boolean> } }; setTimeout: typeof setTimeout };
       w.chrome.permissions.request = () => new Promise<boolean>(() => undefined);
       const real = w.setTimeout.bind(w);
-      w.setTimeout = ((fn: () => void, ms?: number) => real(fn, ms !== undefined && ms >= 60_000 ? 300 : ms)) as typeof setTimeout;
+      w.setTimeout = ((fn: () => void, ms?: number) => real(fn, ms !== undefined && ms >= 60_000 ? 2_000 : ms)) as typeof setTimeout;
     });
     await page.getByRole('button', { name: 'Join the team' }).click();
     await expect.poll(() => page.getByRole('button', { name: 'Joining…' }).count()).toBe(1);
@@ -271,7 +271,7 @@ describe.skipIf(!e2e.chromium)('the first minutes with Tend', () => {
     await expect.poll(() => name.inputValue()).toBe('Ada');
     expect(await again.locator('.profile-card').textContent()).toContain('A new name reaches them at the next sync');
     await name.fill('Ada Lovelace');
-    await again.getByRole('button', { name: 'Save' }).click();
+    await again.locator('.profile-card').getByRole('button', { name: 'Save' }).click();
     await expect.poll(() => again.getByRole('status').first().textContent()).toContain('Teammates will see you as Ada Lovelace');
     await expect.poll(async () => (await server.store.roster(team.id)).map((m) => m.name), { timeout: 10_000 }).toContain('Ada Lovelace');
     await again.close();
