@@ -41,9 +41,9 @@ export default defineConfig({
           provide: { tendBrowser: 'chromium' },
           // A loaded machine slows browsers down: waits for a condition end later, not sooner.
           expect: { poll: { timeout: 10_000 } },
-          // One more try for a real browser sharing two loaded cores; a test that needed it is
+          // Two more tries for a real browser sharing two loaded cores; a test that needed one is
           // named in the summary (scripts/count-results.mjs), so flakiness stays in sight.
-          retry: 1,
+          retry: 2,
           testTimeout: 60_000,
           hookTimeout: 180_000,
           fileParallelism: false,
@@ -59,9 +59,9 @@ export default defineConfig({
           globalSetup: ['tests/e2e/global-setup.ts'],
           provide: { tendBrowser: 'firefox' },
           expect: { poll: { timeout: 10_000 } },
-          // One more try for a real browser sharing two loaded cores; a test that needed it is
+          // Two more tries for a real browser sharing two loaded cores; a test that needed one is
           // named in the summary (scripts/count-results.mjs), so flakiness stays in sight.
-          retry: 1,
+          retry: 2,
           testTimeout: 60_000,
           hookTimeout: 180_000,
           fileParallelism: false,
