@@ -34,6 +34,7 @@ import {
   type TendReply,
 } from './helpers';
 import { startTeamServer, teammate, type TeamServer } from './flows/team';
+import type { Shown } from './helpers/notifications';
 
 const e2e = inject('tendE2E');
 const HOST = 'meta.discourse.org';
@@ -41,12 +42,6 @@ const FIXTURES = path.join(REPO_ROOT, 'tests', 'fixtures', 'discourse');
 const TOPIC = '/t/rotating-api-keys-without-downtime/4821';
 const HOUR = 3_600_000;
 
-interface Shown {
-  id: string;
-  title: string;
-  message: string;
-  buttons: string[];
-}
 interface Snapshot {
   threads: Record<string, { state: string; epoch: number; claim: null | { mine: boolean; expiresAt: number; holderName: string } }>;
 }

@@ -9,17 +9,12 @@ import { discourseTopicPage } from '../../fixtures/discourse/generate';
 import { BROWSER, describeFlow, launchTend, type TendBrowser } from '../browsers';
 import { serveFixtures, type FixtureServer } from '../helpers';
 import { joinTeam, startTeamServer, teammate, type TeamServer } from './team';
+import type { Shown } from '../helpers/notifications';
 
 const HOST = 'meta.discourse.org';
 const TOPIC = { id: 8200, path: '/t/exports-time-out/8200', title: 'Exports time out' };
 const HOUR = 3_600_000;
 
-interface Shown {
-  id: string;
-  title: string;
-  message: string;
-  buttons: string[];
-}
 
 describeFlow('reminders', () => {
   let tend: TendBrowser;
