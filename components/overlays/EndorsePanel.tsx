@@ -40,10 +40,23 @@ export function EndorsePanel(props: EndorsePanelProps) {
   const mine = list?.find((e) => e.mine);
   const own = props.ownPost;
 
-  // Keyboard users land in the panel: on the note field, or its first control.
+  // Keyboard users land in the panel: on the note field, or its first control. A framed page
+  // may not take the focus before its frame has it (Chromium ignores the call), so the same
+  // happens again when the frame is focused, unless something in it already has the focus.
   useLayoutEffect(() => {
-    const target = [...(first.current?.querySelectorAll<HTMLElement>('textarea, button') ?? [])].find((el) => !(el as HTMLButtonElement).disabled);
-    target?.focus();
+    const doc = first.current?.ownerDocument;
+    const win = doc?.defaultView;
+    if (!doc || !win) return;
+    const land = () => {
+      const target = [...(first.current?.querySelectorAll<HTMLElement>('textarea, button') ?? [])].find((el) => !(el as HTMLButtonElement).disabled);
+      target?.focus();
+    };
+    land();
+    const onFocus = () => {
+      if (!doc.activeElement || doc.activeElement === doc.body) land();
+    };
+    win.addEventListener('focus', onFocus);
+    return () => win.removeEventListener('focus', onFocus);
   }, [Boolean(mine), list === null]);
 
   // Escape closes the panel wherever the focus is in its page (the frame itself, too), as the
