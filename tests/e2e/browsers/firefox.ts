@@ -17,6 +17,7 @@ import { randomUUID } from 'node:crypto';
 import path from 'node:path';
 import puppeteer, { type Browser, type ElementHandle, type Page } from 'puppeteer-core';
 import { runAxe, type A11yViolation } from '../helpers/a11y';
+import { countStoresInPage } from '../helpers/storage';
 import type { TendReply } from '../helpers/messaging';
 import { SCREENSHOTS_DIR } from '../helpers/paths';
 import type { BackgroundState, ColorScheme, LaunchTendOptions, Overlay, Scope, TendBrowser, TendPage } from './driver';
@@ -431,33 +432,9 @@ class FirefoxTend implements TendBrowser {
   }
 
   async storeCounts(): Promise<Record<string, number>> {
-    const page = await this.quietPage();
-    return page.evaluate(async () => {
-      if (!(await indexedDB.databases()).some((d) => d.name === 'tend')) throw new Error('no IndexedDB database named tend');
-      const db = await new Promise<IDBDatabase>((resolve, reject) => {
-        const open = indexedDB.open('tend');
-        open.onsuccess = () => resolve(open.result);
-        open.onerror = () => reject(open.error);
-      });
-      try {
-        const names = [...db.objectStoreNames];
-        const tx = db.transaction(names, 'readonly');
-        const counts = await Promise.all(
-          names.map(
-            (store) =>
-              new Promise<number>((resolve, reject) => {
-                const req = tx.objectStore(store).count();
-                req.onsuccess = () => resolve(req.result);
-                req.onerror = () => reject(req.error);
-              }),
-          ),
-        );
-        return Object.fromEntries(names.map((n, i) => [n, counts[i]!]));
-      } finally {
-        db.close();
-      }
-    });
+    return (await this.quietPage()).evaluate(countStoresInPage, 'tend');
   }
+
 
   async fireSyncAlarmIn(inMs: number): Promise<void> {
     const page = await this.quietPage();

@@ -16,31 +16,34 @@ import { chromiumPath } from './paths';
  * exist yet: opening it without a version would create an empty version 1 under Tend's feet.
  */
 export async function storeCounts(page: Page, dbName = 'tend'): Promise<Record<string, number>> {
-  return page.evaluate(async (name) => {
-    if (!(await indexedDB.databases()).some((d) => d.name === name)) throw new Error(`no IndexedDB database named ${name}`);
-    const db = await new Promise<IDBDatabase>((resolve, reject) => {
-      const open = indexedDB.open(name);
-      open.onsuccess = () => resolve(open.result);
-      open.onerror = () => reject(open.error);
-    });
-    try {
-      const names = [...db.objectStoreNames];
-      const tx = db.transaction(names, 'readonly');
-      const counts = await Promise.all(
-        names.map(
-          (store) =>
-            new Promise<number>((resolve, reject) => {
-              const req = tx.objectStore(store).count();
-              req.onsuccess = () => resolve(req.result);
-              req.onerror = () => reject(req.error);
-            }),
-        ),
-      );
-      return Object.fromEntries(names.map((n, i) => [n, counts[i]!]));
-    } finally {
-      db.close();
-    }
-  }, dbName);
+  return page.evaluate(countStoresInPage, dbName);
+}
+
+/** The in-page half of storeCounts, for any driver's evaluate (Playwright's or Puppeteer's). */
+export async function countStoresInPage(name: string): Promise<Record<string, number>> {
+  if (!(await indexedDB.databases()).some((d) => d.name === name)) throw new Error(`no IndexedDB database named ${name}`);
+  const db = await new Promise<IDBDatabase>((resolve, reject) => {
+    const open = indexedDB.open(name);
+    open.onsuccess = () => resolve(open.result);
+    open.onerror = () => reject(open.error);
+  });
+  try {
+    const names = [...db.objectStoreNames];
+    const tx = db.transaction(names, 'readonly');
+    const counts = await Promise.all(
+      names.map(
+        (store) =>
+          new Promise<number>((resolve, reject) => {
+            const req = tx.objectStore(store).count();
+            req.onsuccess = () => resolve(req.result);
+            req.onerror = () => reject(req.error);
+          }),
+      ),
+    );
+    return Object.fromEntries(names.map((n, i) => [n, counts[i]!]));
+  } finally {
+    db.close();
+  }
 }
 
 /**
