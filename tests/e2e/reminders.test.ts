@@ -35,6 +35,7 @@ import {
 } from './helpers';
 import { startTeamServer, teammate, type TeamServer } from './flows/team';
 import type { Shown } from './helpers/notifications';
+import { cuttableProxy } from './helpers/proxy';
 
 const e2e = inject('tendE2E');
 const HOST = 'meta.discourse.org';
@@ -158,6 +159,64 @@ describe.skipIf(!e2e.chromium)('reminders, badge and keyboard commands', () => {
     const tab = await opened;
     await tab.waitForURL(`**${TOPIC}`);
     await expect.poll(() => badge(options)).toEqual({ text: '', title: 'Tend' });
+  });
+
+  it('a claim made without the server, refused once it is back because a teammate claimed first, raises "refused" once', async () => {
+    team = await startTeamServer('Support');
+    const proxy = await cuttableProxy({ port: team.server.port });
+    try {
+      const x = await launch();
+      const options = await openExtensionPage(x, 'options.html');
+      value(await sendFromPage(options, { type: 'sync.join', server: proxy.url, code: await team.invite(), name: 'Ana' }));
+      await expect.poll(async () => value(await sendFromPage<{ state: string }>(options, { type: 'sync.status' })).state).toBe('synced');
+      const forum = await openTopic(x);
+      const sam = await teammate(team, 'Sam');
+      await sam.does({ type: 'observe', thread, fields: { title: 'Rotating API keys without downtime', url: server.url(TOPIC, HOST) } });
+
+      // Ana loses the server and claims; meanwhile Sam claims the same question on the server.
+      await proxy.cut();
+      value(await sendFromPage(options, { type: 'thread.claim', thread }));
+      expect((await claimOf(options)).claim).toMatchObject({ mine: true });
+      // Her push fails: she is offline, the claim kept as hers until the server says otherwise.
+      await expect.poll(async () => value(await sendFromPage<{ state: string }>(options, { type: 'sync.status' })).state).toBe('offline');
+      await sam.does({ type: 'claim', thread });
+      expect(await shown(options)).toEqual([]);
+
+      // Back online: her claim is refused, said once, and the question shows Sam's claim.
+      await proxy.restore();
+      await expect.poll(() => shown(options), { timeout: 30_000, interval: 300 }).toHaveLength(1);
+      const [notice] = await shown(options);
+      expect(notice).toMatchObject({ title: 'Your claim was refused' });
+      expect(notice!.message).toMatch(/^“Rotating API keys without downtime”: .*Sam/);
+      await expect.poll(async () => (await claimOf(options)).claim).toMatchObject({ mine: false, holderName: 'Sam' });
+      await forum.reload();
+      await expect.poll(() => forum.locator('tend-overlay[data-tend-kind="thread"]').count()).toBe(1);
+      await humanPause();
+      expect(await shown(options)).toHaveLength(1);
+    } finally {
+      await proxy.close();
+    }
+  });
+
+  it('a claim of mine a manager hands to someone else raises "taken over", naming who holds it now', async () => {
+    team = await startTeamServer('Support');
+    const x = await launch();
+    const options = await openExtensionPage(x, 'options.html');
+    value(await sendFromPage(options, { type: 'sync.join', server: team.url, code: await team.invite(), name: 'Ana' }));
+    const forum = await openTopic(x);
+    const lea = await teammate(team, 'Lea', 'manager');
+    const sam = await teammate(team, 'Sam');
+    await lea.does({ type: 'observe', thread, fields: { title: 'Rotating API keys without downtime', url: server.url(TOPIC, HOST) } });
+    value(await sendFromPage(options, { type: 'thread.claim', thread }));
+    // Accepted by the server: the manager sees it in the team's log.
+    await expect.poll(async () => (await lea.pull()).some((op) => op.type === 'claim')).toBe(true);
+    expect(await shown(options)).toEqual([]);
+
+    await lea.does({ type: 'handoff', thread, epoch: 1, to: sam.id });
+    await expect.poll(() => shown(options), { timeout: 20_000, interval: 300 }).toHaveLength(1);
+    expect((await shown(options))[0]).toMatchObject({ title: 'Your claim was taken over', message: 'Sam now holds “Rotating API keys without downtime”.' });
+    await expect.poll(async () => (await claimOf(options)).claim).toMatchObject({ mine: false, holderName: 'Sam' });
+    await forum.close();
   });
 
   it('keyboard commands claim the thread, open the thanks of the post in view, and open the dashboard', async () => {
