@@ -18,7 +18,8 @@ import { Tabs } from './Tabs';
 import type { PopupSummary } from './summary';
 
 /** The data side of the popup. */
-export type SummaryState = { kind: 'loading' } | { kind: 'error'; error: string } | { kind: 'ready'; summary: PopupSummary };
+/** `partial`: read before the current site was known, so without its counts and claims. */
+export type SummaryState = { kind: 'loading' } | { kind: 'error'; error: string } | { kind: 'ready'; summary: PopupSummary; partial?: boolean };
 
 /** What the popup shows and the actions it offers. */
 export interface PopupProps {
@@ -94,8 +95,8 @@ export function Popup(props: PopupProps) {
         error={site.error}
         notice={site.notice}
         busy={site.busy}
-        counts={ready?.counts ?? null}
-        claimedHere={ready?.claimedHere ?? []}
+        counts={summary.kind === 'ready' && !summary.partial ? summary.summary.counts : null}
+        claimedHere={summary.kind === 'ready' && !summary.partial ? summary.summary.claimedHere : []}
         mineHere={mineHere}
         now={now}
         onEnable={props.onEnable}

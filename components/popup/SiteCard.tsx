@@ -100,7 +100,8 @@ export function SiteCard(props: SiteCardProps) {
           ))}
         </ul>
       )}
-      {isRunning(status) && <ClaimedByOthers claimed={props.claimedHere} mineHere={props.mineHere} total={counts?.claimed ?? 0} now={props.now} />}
+      {isRunning(status) && !counts && <p class="muted">{t('loading')}</p>}
+      {isRunning(status) && counts && <ClaimedByOthers claimed={props.claimedHere} mineHere={props.mineHere} total={counts.claimed} now={props.now} />}
     </section>
   );
 }

@@ -42,20 +42,22 @@ export function App() {
   const store = useRef<Promise<TendStore> | null>(null);
   const reads = useRef(0);
 
+  // Read at once, before the site is known (my claims and thanks do not depend on it, and the
+  // background may still be waking up to say which site this is); again once it is known.
   const reload = useCallback(async () => {
-    if (!siteKnown.current) return;
     const n = ++reads.current;
+    const partial = !siteKnown.current;
     try {
       store.current ??= TendStore.open().catch((e: unknown) => {
         store.current = null;
         throw e;
       });
       const at = Date.now();
-      const next = await loadSummary(await store.current, siteId.current, at);
+      const next = await loadSummary(await store.current, partial ? null : siteId.current, at);
       // A slower, older read must not overwrite a newer one.
       if (n !== reads.current) return;
       setNow(at);
-      setSummary({ kind: 'ready', summary: next });
+      setSummary({ kind: 'ready', summary: next, ...(partial ? { partial } : {}) });
     } catch (e) {
       if (n === reads.current) setSummary({ kind: 'error', error: message(e) });
     }
@@ -70,8 +72,9 @@ export function App() {
     [reload],
   );
 
-  // The tab and its site first: the counts depend on it.
+  // The tab and its site: the counts depend on it.
   useEffect(() => {
+    void reload();
     void (async () => {
       try {
         tabId.current = await currentTabId();
@@ -85,7 +88,7 @@ export function App() {
         applyStatus(null);
       }
     })();
-  }, [applyStatus, t]);
+  }, [applyStatus, reload, t]);
 
   // Whether observing is paused (kept by the background), and where team sync stands.
   const readSync = useCallback(() => void request({ type: 'sync.status' }).then((r) => r.ok && setSync(r.value)), []);

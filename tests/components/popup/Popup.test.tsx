@@ -106,6 +106,21 @@ describe('popup', () => {
     expect(root.querySelector('[role=tab][aria-selected=true]')!.textContent).toBe('Your claims 2');
   });
 
+  it('lists my claims from a read made before the site was known, and the site’s counts only once they are read for it', () => {
+    const heldBySam = { key: `${FORUM} 9`, holderName: 'Sam', title: 'Sam’s question', url: null, expiresAt: NOW + HOUR };
+    show({ summary: { kind: 'ready', partial: true, summary: summary({ counts: null, claimedHere: [heldBySam], claims: [claim(FORUM, '1', 24)] }) } });
+    expect(root.querySelectorAll('ul[aria-label="Your claims"] li')).toHaveLength(1);
+    expect(root.querySelector('.counts')).toBeNull();
+    expect(text()).not.toContain('Sam’s question');
+    expect(root.querySelector('.site')!.textContent).toContain('Loading…');
+    render(null, root);
+
+    show({ summary: { kind: 'ready', summary: summary({ claimedHere: [heldBySam], claims: [claim(FORUM, '1', 24)] }) } });
+    expect([...root.querySelectorAll('.counts li')].map((li) => li.textContent)).toEqual(['3Unclaimed', '1Claimed', '2Answered', '4Done']);
+    expect(text()).toContain('Sam’s question');
+    expect(root.querySelector('.site')!.textContent).not.toContain('Loading…');
+  });
+
   it('says who holds the questions claimed on this site', () => {
     const claimedHere = [
       { key: `${FORUM} 5`, holderName: 'Sam', title: 'Webhooks stop after upgrading', url: `${FORUM}/t/w/5`, expiresAt: NOW + 20 * HOUR },
