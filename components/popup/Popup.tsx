@@ -15,7 +15,7 @@ import { ClaimList } from './ClaimList';
 import { RecognitionList } from './RecognitionList';
 import { SiteCard } from './SiteCard';
 import { Tabs } from './Tabs';
-import type { PopupSummary } from './summary';
+import type { PopupSummary } from '../../lib/store/summary';
 
 /** The data side of the popup. */
 /** `partial`: read before the current site was known, so without its counts and claims. */

@@ -2,7 +2,7 @@
 import { useT } from '../i18n';
 import { timeAgo } from '../time';
 import { hostOf, safeHref } from './format';
-import type { RecognitionItem } from './summary';
+import type { RecognitionItem } from '../../lib/store/summary';
 
 /** One list of recognition and how to name it. */
 export interface RecognitionListProps {

@@ -4,7 +4,7 @@ import type { SiteStatus } from '../../lib/messaging/protocol';
 import { useT, type Translate } from '../i18n';
 import { timeLeft } from '../time';
 import { hostOf, safeHref } from './format';
-import type { ClaimedHere } from './summary';
+import type { ClaimedHere } from '../../lib/store/summary';
 
 /** The current site's status, counts and teammates' claims there, with the switch's actions. */
 export interface SiteCardProps {

@@ -13,7 +13,7 @@ import { safeHref } from '../../components/popup/format';
 import { downloadText } from '../../lib/data/io';
 import { request, subscribe } from '../../lib/messaging/client';
 import { weekOf } from '../../lib/store/aggregates';
-import { DashboardReader, QueryError, thankedPeople, weekRange, type ClaimRow, type QueueRow } from '../../lib/store/queries';
+import { TendReader, QueryError, thankedPeople, weekRange, type ClaimRow, type QueueRow } from '../../lib/store/queries';
 
 /** Rows read first, from the index alone, so the queue paints before the rest is read. */
 const FIRST_ROWS = 40;
@@ -34,12 +34,12 @@ export function App() {
   const [busy, setBusy] = useState<ReadonlySet<string>>(new Set());
   const [tab, setTab] = useState<DashboardTab>(tabFromHash);
   const [now, setNow] = useState(Date.now());
-  const reader = useRef<Promise<DashboardReader> | null>(null);
+  const reader = useRef<Promise<TendReader> | null>(null);
   const reads = useRef(0);
   const painted = useRef(false);
 
   const open = useCallback(() => {
-    reader.current ??= DashboardReader.open().catch((e: unknown) => {
+    reader.current ??= TendReader.open().catch((e: unknown) => {
       reader.current = null;
       throw e;
     });

@@ -8,10 +8,11 @@ import { browser } from 'wxt/browser';
 import { useT } from '../../components/i18n';
 import type { ClaimAction } from '../../components/popup/ClaimList';
 import { Popup, type PopupProps, type SummaryState } from '../../components/popup/Popup';
-import { loadSummary } from '../../components/popup/summary';
+import { loadSummary } from '../../lib/store/summary';
 import { request, subscribe } from '../../lib/messaging/client';
 import { originPattern } from '../../lib/permissions/origins';
-import { TendStore, type MyClaim } from '../../lib/store';
+import type { MyClaim } from '../../lib/store';
+import { TendReader } from '../../lib/store/queries';
 
 type SiteState = PopupProps['site'];
 
@@ -39,7 +40,7 @@ export function App() {
   const tabId = useRef<number | null>(null);
   const siteId = useRef<string | null>(null);
   const siteKnown = useRef(false);
-  const store = useRef<Promise<TendStore> | null>(null);
+  const store = useRef<Promise<TendReader> | null>(null);
   const reads = useRef(0);
 
   // Read at once, before the site is known (my claims and thanks do not depend on it, and the
@@ -48,7 +49,7 @@ export function App() {
     const n = ++reads.current;
     const partial = !siteKnown.current;
     try {
-      store.current ??= TendStore.open().catch((e: unknown) => {
+      store.current ??= TendReader.open().catch((e: unknown) => {
         store.current = null;
         throw e;
       });

@@ -5,7 +5,7 @@
 import { browser } from 'wxt/browser';
 import { request } from '../messaging/client';
 import { ENABLED_ORIGINS_KEY } from '../permissions/site-access';
-import { DashboardReader } from '../store/queries';
+import { TendReader } from '../store/queries';
 import { EXPORT_VERSION, importChunks, parseExport, type ImportProblem, type TendExport } from './export-format';
 
 /** What an import did. */
@@ -49,7 +49,7 @@ export function downloadText(name: string, type: string, text: string): void {
 /** The browser's DataIO. */
 export const browserDataIO: DataIO = {
   async exportAll() {
-    const reader = await DashboardReader.open();
+    const reader = await TendReader.open();
     try {
       const [dump, stored] = await Promise.all([reader.dump(), browser.storage.local.get(ENABLED_ORIGINS_KEY)]);
       const enabled = stored[ENABLED_ORIGINS_KEY];

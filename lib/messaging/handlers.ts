@@ -5,14 +5,11 @@
 import {
   canonicalSite,
   err,
-  isActive,
   parseSiteDescription,
   observationDelta,
   ok,
-  postKey,
   sameHandle,
   threadKey,
-  threadState,
   type Payload,
   type PostRef,
   type Result,
@@ -20,13 +17,14 @@ import {
 } from '../domain';
 import type { Changes, TendStore } from '../store';
 import type { SiteAccess } from '../permissions/site-access';
-import type { AnyRequest, EditorCommand, EditorReport, PortPush, PostState, SiteEntry, StateSnapshot, SyncJoined, SyncStatusView, ThreadStateView } from './protocol';
+import type { AnyRequest, EditorCommand, EditorReport, PortPush, SiteEntry, StateSnapshot, SyncJoined, SyncStatusView } from './protocol';
 import type { Caller, Handle } from './router';
 import { ObservationLimiter } from './observe-limits';
 import { readReminderSettings, REMINDER_SETTINGS_KEY } from '../reminders/plan';
+import { snapshot } from '../store/snapshot';
 
-/** How long the team server's refusal of my action stays shown on the post or thread. */
-export const REFUSAL_SHOWN_MS = 10 * 60_000;
+export { REFUSAL_SHOWN_MS, snapshot } from '../store/snapshot';
+
 
 /** Services the handlers use besides the store. */
 export interface HandlerDeps {
@@ -72,60 +70,6 @@ function originKeyOf(origin: string): string | null {
 
 /** Where the platform that last read each site is kept (meta), for the settings' list. */
 export const SEEN_AS_KEY = 'seenAs';
-
-/** Builds the state of some posts and threads, as overlays show it. */
-export async function snapshot(store: TendStore, posts: readonly PostRef[], threads: readonly ThreadRef[], now: number): Promise<StateSnapshot> {
-  const [endorsements, views, me, people, rejections] = await Promise.all([
-    posts.length ? store.endorsementsOfMany(posts) : new Map(),
-    threads.length ? store.threadViews(threads.map(threadKey), now) : new Map(),
-    store.me(),
-    threads.length ? store.people() : [],
-    store.rejections(),
-  ]);
-  const names = new Map(people.map((p) => [p.id, p.name]));
-  // The team server's latest refusal of one of my actions here, shown in place for a while.
-  const refused = new Map<string, string>();
-  for (const r of rejections) {
-    if (now - r.at > REFUSAL_SHOWN_MS) continue;
-    const key = r.op.type === 'endorse' || r.op.type === 'retract' ? postKey(r.op.post) : r.op.type === 'member' || r.op.type === 'site' ? null : threadKey(r.op.thread);
-    if (key && !refused.has(key)) refused.set(key, r.reason);
-  }
-  const out: StateSnapshot = { posts: {}, threads: {} };
-  for (const [key, list] of endorsements as Map<string, PostState['endorsements']>) {
-    out.posts[key] = {
-      key,
-      count: list.length,
-      endorsements: list.map(({ actor, name, note, pending, mine }) => ({ actor, name, note, pending, mine })),
-      mine: list.some((e) => e.mine),
-      refused: refused.get(key) ?? null,
-    };
-  }
-  for (const [key, view] of views as Awaited<ReturnType<TendStore['threadViews']>>) {
-    const c = view.claim;
-    const state = threadState(c, view.record?.observation ?? undefined, now);
-    const thread: ThreadStateView = {
-      key,
-      state,
-      epoch: c?.epoch ?? 0,
-      claim:
-        // A live lease shows even on a thread the site reports answered.
-        c && isActive(c, now)
-          ? {
-              holder: c.holder,
-              holderName: c.holder === me.id ? me.name || 'You' : (names.get(c.holder) ?? 'A teammate'),
-              mine: c.holder === me.id,
-              epoch: c.epoch,
-              since: c.since,
-              expiresAt: c.expiresAt,
-              pending: view.pending,
-            }
-          : null,
-    };
-    thread.refused = refused.get(key) ?? null;
-    out.threads[key] = thread;
-  }
-  return out;
-}
 
 /** Creates the request handler used by the router. */
 export function createHandler(deps: HandlerDeps): Handle {

@@ -1,5 +1,5 @@
 /**
- * The dashboard's read side: queries served straight from IndexedDB by extension pages
+ * The pages' read side: queries served straight from IndexedDB by extension pages
  * (read-only; the background stays the only writer), from indexes and the weekly aggregates
  * rather than scans of every op. Failures are `QueryError`s with a code the page translates.
  */
@@ -7,7 +7,7 @@ import { openDB, type IDBPDatabase } from 'idb';
 import { decodeHlc, handleKey, isActive, threadKey, type Endorsement, type ThreadRef, type ThreadState } from '../domain';
 import { weekStart, type AggregateRecord, type PersonWeekAggregate, type SiteWeekAggregate } from './aggregates';
 import { DB_NAME, DB_VERSION, migrate, type PersonRecord, type TendDB, type ThreadRecord } from './schema';
-import type { Me } from './store';
+import { StoreReads, type Me } from './reads';
 
 /** Why a query failed, for the page to put in words. */
 export type QueryErrorCode = 'unavailable' | 'closed' | 'failed';
@@ -104,19 +104,25 @@ export function queueRow(r: ThreadRecord, now: number): QueueRow {
   };
 }
 
-/** Read-only access to Tend's database for the dashboard. */
-export class DashboardReader {
-  private constructor(private readonly db: IDBPDatabase<TendDB>) {}
+/** Read-only access to Tend's database for extension pages: the popup and the dashboard. */
+export class TendReader extends StoreReads {
+  private constructor(private readonly db: IDBPDatabase<TendDB>) {
+    super();
+  }
+
+  protected handle(): Promise<IDBPDatabase<TendDB>> {
+    return Promise.resolve(this.db);
+  }
 
   /** Opens the database (upgrading it, as any Tend page may). */
-  static async open(name: string = DB_NAME): Promise<DashboardReader> {
+  static async open(name: string = DB_NAME): Promise<TendReader> {
     try {
       const db = await openDB<TendDB>(name, DB_VERSION, {
         upgrade: (db, oldVersion, newVersion, tx) => migrate(db, tx, oldVersion, newVersion ?? DB_VERSION),
       });
       // A newer Tend wants to upgrade (or the data is being wiped): step aside.
       db.addEventListener('versionchange', () => db.close());
-      return new DashboardReader(db);
+      return new TendReader(db);
     } catch (e) {
       throw new QueryError('unavailable', e instanceof Error ? e.message : String(e), { cause: e });
     }
@@ -178,9 +184,9 @@ export class DashboardReader {
     });
   }
 
-  /** The roster, me included. */
-  people(): Promise<PersonRecord[]> {
-    return this.run(() => this.db.getAll('people'));
+  /** The roster, me included (a failure as a `QueryError`). */
+  override people(): Promise<PersonRecord[]> {
+    return this.run(() => super.people());
   }
 
   /** Me on this device, and my role in the team (solo: I manage my own claims). */

@@ -1,39 +1,33 @@
 /**
- * Tend's local database. The background worker is the only writer; extension pages read
- * through the same class. Every write (an op and the views it changes) is one transaction,
- * so a failure leaves no op without its views and no view without its op.
+ * Tend's local database, its writing side: the background worker is the only writer. Reads are
+ * in `StoreReads` (reads.ts), which this store and the pages' `TendReader` (queries.ts) share.
+ * Every write (an op and the views it changes) is one transaction, so a failure leaves no op
+ * without its views and no view without its op.
  */
 import { openDB, type IDBPDatabase, type IDBPTransaction } from 'idb';
 import {
   applyClaim,
   applyEndorsement,
-  applyObservation,
   applySite,
   DEFAULT_LEASE_MS,
   describeRejection,
   endorsementKey,
   endorseProblem,
   handleKey,
-  isActive,
   isClaimOp,
   newOpId,
   OP_VERSION,
   postKey,
   receiveHlc,
   threadKey,
-  threadState,
   tickHlc,
   withPending,
   type AcceptedOp,
   type Claim,
-  type ClaimOp,
   type ClaimRules,
   type Endorsement,
   type Op,
   type Payload,
-  type PostRef,
-  type ThreadRef,
-  type ThreadState,
   type SiteDescription,
   type TeamSites,
 } from '../domain';
@@ -41,31 +35,7 @@ import { AggregateBook, mergeAggregate } from './aggregates';
 import { StoreError, toStoreError } from './errors';
 import { foldThreadOp } from './thread-fold';
 import { DB_NAME, DB_VERSION, migrate, type OutboxRecord, type PersonRecord, type TendDB, type ThreadRecord } from './schema';
-
-/** Where the team's site descriptions are kept (meta). */
-export const TEAM_SITES_KEY = 'teamSites';
-/** Where this browser's own site descriptions are kept (meta). */
-export const LOCAL_SITES_KEY = 'localSites';
-
-/** A description written in this browser, for one origin. */
-export interface LocalSite {
-  origin: string;
-  description: SiteDescription;
-  savedAt: number;
-}
-
-/** Who I am on this device. */
-export interface Me {
-  id: string;
-  name: string;
-  /** Per-install clock node, so one member's devices never tie. */
-  node: string;
-}
-
-/** Team settings the folds need. */
-export interface TeamSettings {
-  leaseMs: number;
-}
+import { LOCAL_SITES_KEY, pendingClaimOpsOf, StoreReads, TEAM_SITES_KEY, type LocalSite, type Me, type Rejection, type TeamSettings } from './reads';
 
 /** What a write changed, so the background can tell exactly the subscribers that care. */
 export interface Changes {
@@ -84,27 +54,6 @@ export interface ActResult {
   /** Accepted at once (solo mode), or waiting in the outbox for the team server. */
   pending: boolean;
   changes: Changes;
-}
-
-/** One endorsement as shown on a post. */
-export interface EndorsementView {
-  actor: string;
-  name: string;
-  note: string | null;
-  hlc: string;
-  pending: boolean;
-  mine: boolean;
-}
-
-/** A claim of mine as the popup lists it. */
-export interface MyClaim {
-  thread: ThreadRef;
-  key: string;
-  title: string | null;
-  url: string | null;
-  epoch: number;
-  expiresAt: number;
-  pending: boolean;
 }
 
 const ALL_STORES = ['ops', 'outbox', 'endorsements', 'claims', 'threads', 'people', 'meta', 'aggregates'] as const;
@@ -126,18 +75,16 @@ export interface OpenOptions {
   onVersionChange?: () => void;
 }
 
-export class TendStore {
+/** The writing side: the background's store. Reads come from `StoreReads`. */
+export class TendStore extends StoreReads {
   /** Closed by `close()` or for a newer version: the next use opens a new connection. */
   private closed = false;
-
-  /** This device's wall clock, the default for every `now` below. */
-  private readonly now: () => number;
 
   private constructor(
     private db: IDBPDatabase<TendDB>,
     private readonly options: OpenOptions,
   ) {
-    this.now = options.now ?? Date.now;
+    super(options.now);
   }
 
   /** Opens (creating or upgrading) the database. */
@@ -163,7 +110,7 @@ export class TendStore {
     return db;
   }
 
-  private async handle(): Promise<IDBPDatabase<TendDB>> {
+  protected async handle(): Promise<IDBPDatabase<TendDB>> {
     if (this.closed) this.db = await this.connect();
     return this.db;
   }
@@ -218,24 +165,6 @@ export class TendStore {
     await this.write(async (tx) => {
       await tx.objectStore('meta').put(me, 'me');
     });
-  }
-
-  /** Team settings (solo defaults until a team server says otherwise). */
-  async settings(): Promise<TeamSettings> {
-    const db = await this.handle();
-    return ((await db.get('meta', 'settings')) as TeamSettings | undefined) ?? { leaseMs: DEFAULT_LEASE_MS };
-  }
-
-  /** Whether ops wait for a team server (true) or are accepted locally (solo). */
-  async teamMode(): Promise<boolean> {
-    const db = await this.handle();
-    return Boolean(await db.get('meta', 'team'));
-  }
-
-  /** Reads any metadata value. */
-  async getMeta<T>(key: string): Promise<T | undefined> {
-    const db = await this.handle();
-    return (await db.get('meta', key)) as T | undefined;
   }
 
   /** Writes a metadata value. */
@@ -531,11 +460,6 @@ export class TendStore {
 
   // ---------------------------------------------------------------- site descriptions
 
-  /** Descriptions written in this browser, by origin. */
-  async localSites(): Promise<Record<string, LocalSite>> {
-    return { ...((await this.getMeta<Record<string, LocalSite>>(LOCAL_SITES_KEY)) ?? {}) };
-  }
-
   /** Saves (or replaces) this browser's description of an origin; false when that exact one is there already. */
   async saveLocalSite(origin: string, description: SiteDescription, now: number = this.now()): Promise<boolean> {
     return this.write(async (tx) => {
@@ -559,246 +483,9 @@ export class TendStore {
     });
   }
 
-  /** The team's descriptions, by origin (taken-back ones included, as null). */
-  async teamSites(): Promise<TeamSites> {
-    return { ...((await this.getMeta<TeamSites>(TEAM_SITES_KEY)) ?? {}) };
-  }
 
-  /** The description Tend reads an origin with: this browser's own, else the team's. */
-  async descriptionFor(origin: string): Promise<{ description: SiteDescription; source: 'local' | 'team' } | null> {
-    const [local, team] = await Promise.all([this.localSites(), this.teamSites()]);
-    if (local[origin]) return { description: local[origin].description, source: 'local' };
-    const shared = team[origin]?.description;
-    return shared ? { description: shared, source: 'team' } : null;
-  }
-
-  // ---------------------------------------------------------------- reads (served from indexes)
-
-  /** My live claims across sites, my pending ones on top, soonest to expire first. */
-  async myActiveClaims(now: number = this.now()): Promise<MyClaim[]> {
-    const db = await this.handle();
-    const me = (await db.get('meta', 'me')) as Me | undefined;
-    if (!me) return [];
-    const tx = db.transaction(['claims', 'threads', 'outbox', 'meta', 'people'], 'readonly');
-    const accepted = await tx.objectStore('claims').index('holderStatus').getAll([me.id, 'active']);
-    const pendingOps = (await tx.objectStore('outbox').index('queuedAt').getAll()).map((r) => r.op).filter(isClaimOp);
-    const keys = new Set([...accepted.map((c) => c.key), ...pendingOps.map((o) => threadKey(o.thread))]);
-    const settings = ((await tx.objectStore('meta').get('settings')) as TeamSettings | undefined) ?? { leaseMs: DEFAULT_LEASE_MS };
-    const rules: ClaimRules = { leaseMs: settings.leaseMs, isManager: () => false };
-    const out: MyClaim[] = [];
-    for (const key of keys) {
-      const [claim, thread] = await Promise.all([tx.objectStore('claims').get(key), tx.objectStore('threads').get(key)]);
-      const mine = pendingOps.filter((o) => threadKey(o.thread) === key);
-      const view = withPending(claim, mine, now, rules);
-      if (!view.claim || view.claim.holder !== me.id || !isActive(view.claim, now)) continue;
-      out.push({
-        thread: view.claim.thread,
-        key,
-        title: thread?.observation?.fields.title?.value ?? null,
-        url: thread?.observation?.fields.url?.value ?? null,
-        epoch: view.claim.epoch,
-        expiresAt: view.claim.expiresAt,
-        pending: mine.length > 0,
-      });
-    }
-    await tx.done;
-    return out.sort((a, b) => a.expiresAt - b.expiresAt);
-  }
-
-  /**
-   * For reminders: every claim I hold or held (live or expired), plus the claims of `alsoKeys`
-   * (mine at the last look), each with my pending ops on top and its thread's title and address.
-   */
-  async claimsForReminders(alsoKeys: readonly string[], now: number = this.now()): Promise<{ me: string; claims: (Claim & { title: string | null; url: string | null })[] }> {
-    const db = await this.handle();
-    const me = (await db.get('meta', 'me')) as Me | undefined;
-    if (!me) return { me: '', claims: [] };
-    const tx = db.transaction(['claims', 'threads', 'outbox', 'meta'], 'readonly');
-    const [held, queued, settings] = await Promise.all([
-      tx.objectStore('claims').index('holderStatus').getAllKeys([me.id, 'active']),
-      tx.objectStore('outbox').index('queuedAt').getAll(),
-      tx.objectStore('meta').get('settings') as Promise<TeamSettings | undefined>,
-    ]);
-    const pendingOps = queued.map((r) => r.op).filter(isClaimOp);
-    const keys = [...new Set([...held, ...alsoKeys, ...pendingOps.map((o) => threadKey(o.thread))])];
-    const rules: ClaimRules = { leaseMs: settings?.leaseMs ?? DEFAULT_LEASE_MS, isManager: () => false };
-    const rows = await Promise.all(keys.map((k) => Promise.all([tx.objectStore('claims').get(k), tx.objectStore('threads').get(k)])));
-    await tx.done;
-    const claims: (Claim & { title: string | null; url: string | null })[] = [];
-    keys.forEach((key, i) => {
-      const [accepted, thread] = rows[i]!;
-      const claim = withPending(accepted, pendingClaimOpsOf(queued, key), now, rules).claim;
-      if (claim) claims.push({ ...claim, title: thread?.observation?.fields.title?.value ?? null, url: thread?.observation?.fields.url?.value ?? null });
-    });
-    return { me: me.id, claims };
-  }
-
-  /** How many known threads of a site are in each state now, from the index. */
-  async siteCounts(site: string, now: number = this.now()): Promise<Record<ThreadState, number>> {
-    const db = await this.handle();
-    const index = db.transaction('threads').store.index('siteState');
-    const count = (state: ThreadState, lo = 0, hi = Number.MAX_SAFE_INTEGER, openLo = false) =>
-      index.count(IDBKeyRange.bound([site, state, lo], [site, state, hi], openLo, false));
-    const [unclaimed, claimedLive, claimedExpired, resolved, answered] = await Promise.all([
-      count('unclaimed'),
-      count('claimed', now, Number.MAX_SAFE_INTEGER, true),
-      count('claimed', 0, now),
-      count('resolved'),
-      count('answered'),
-    ]);
-    return { unclaimed: unclaimed + claimedExpired, claimed: claimedLive, resolved, answered };
-  }
-
-  /** Threads of a site under a live claim now (anyone's), soonest to expire first, from the index. */
-  async claimedOnSite(site: string, now: number = this.now(), limit = 20): Promise<ThreadRecord[]> {
-    const db = await this.handle();
-    const range = IDBKeyRange.bound([site, 'claimed', now], [site, 'claimed', Number.MAX_SAFE_INTEGER], true, false);
-    return db.transaction('threads').store.index('siteState').getAll(range, limit);
-  }
-
-  /** Endorsements of a post (retractions left out), with my pending ones on top. */
-  async endorsementsOf(post: PostRef): Promise<EndorsementView[]> {
-    return (await this.endorsementsOfMany([post])).get(postKey(post)) ?? [];
-  }
-
-  /** Endorsements of many posts in one transaction, by post key. */
-  async endorsementsOfMany(posts: readonly PostRef[]): Promise<Map<string, EndorsementView[]>> {
-    const db = await this.handle();
-    const keys = [...new Set(posts.map(postKey))];
-    const tx = db.transaction(['endorsements', 'outbox', 'people', 'meta'], 'readonly');
-    const index = tx.objectStore('endorsements').index('post');
-    const [rowsByPost, queued, people, me] = await Promise.all([
-      Promise.all(keys.map((k) => index.getAll(k))),
-      tx.objectStore('outbox').index('queuedAt').getAll(),
-      tx.objectStore('people').getAll(),
-      tx.objectStore('meta').get('me') as Promise<Me | undefined>,
-    ]);
-    const names = new Map(people.map((p) => [p.id, p.name]));
-    const out = new Map<string, EndorsementView[]>();
-    keys.forEach((key, i) => {
-      const byKey = new Map(rowsByPost[i]!.map((r) => [r.key, { e: r, pending: false }]));
-      for (const { op } of queued) {
-        if ((op.type === 'endorse' || op.type === 'retract') && postKey(op.post) === key) {
-          const k = endorsementKey(op.actor, op.post);
-          byKey.set(k, { e: applyEndorsement(byKey.get(k)?.e, op), pending: true });
-        }
-      }
-      out.set(
-        key,
-        [...byKey.values()]
-          .filter(({ e }) => !e.retracted)
-          .map(({ e, pending }) => ({
-            actor: e.actor,
-            name: e.actor === me?.id ? me.name || 'You' : (names.get(e.actor) ?? 'A teammate'),
-            note: e.note,
-            hlc: e.hlc,
-            pending,
-            mine: e.actor === me?.id,
-          }))
-          .sort((a, b) => (a.hlc < b.hlc ? -1 : 1)),
-      );
-    });
-    return out;
-  }
-
-  /** Claims (with my pending ops on top) and thread records of many threads, in one transaction. */
-  async threadViews(keys: readonly string[], now: number = this.now()): Promise<Map<string, { claim: Claim | undefined; pending: boolean; record: ThreadRecord | undefined }>> {
-    const db = await this.handle();
-    const unique = [...new Set(keys)];
-    const tx = db.transaction(['claims', 'threads', 'outbox', 'meta'], 'readonly');
-    const [claims, records, queued, settings] = await Promise.all([
-      Promise.all(unique.map((k) => tx.objectStore('claims').get(k))),
-      Promise.all(unique.map((k) => tx.objectStore('threads').get(k))),
-      tx.objectStore('outbox').index('queuedAt').getAll(),
-      tx.objectStore('meta').get('settings') as Promise<TeamSettings | undefined>,
-    ]);
-    const rules: ClaimRules = { leaseMs: settings?.leaseMs ?? DEFAULT_LEASE_MS, isManager: () => false };
-    const out = new Map<string, { claim: Claim | undefined; pending: boolean; record: ThreadRecord | undefined }>();
-    unique.forEach((key, i) => {
-      const pending = pendingClaimOpsOf(queued, key);
-      out.set(key, { claim: withPending(claims[i], pending, now, rules).claim, pending: pending.length > 0, record: records[i] });
-    });
-    return out;
-  }
-
-  /** Recognition received by a site handle, newest first. */
-  async recognitionReceived(site: string, handle: string, limit = 20): Promise<Endorsement[]> {
-    const db = await this.handle();
-    const k = handleKey(site, handle);
-    return this.newest(db.transaction('endorsements').store.index('authorHlc'), k, limit);
-  }
-
-  /** Recognition a member gave, newest first. */
-  async recognitionGiven(actor: string, limit = 20): Promise<Endorsement[]> {
-    const db = await this.handle();
-    return this.newest(db.transaction('endorsements').store.index('actorHlc'), actor, limit);
-  }
-
-  private async newest(
-    index: { openCursor: (range: IDBKeyRange, dir: IDBCursorDirection) => Promise<{ value: Endorsement; continue: () => Promise<unknown> } | null> },
-    prefix: string,
-    limit: number,
-  ): Promise<Endorsement[]> {
-    const out: Endorsement[] = [];
-    let cursor = await index.openCursor(IDBKeyRange.bound([prefix, ''], [prefix, '\uffff']), 'prev');
-    while (cursor && out.length < limit) {
-      if (!cursor.value.retracted) out.push(cursor.value);
-      cursor = (await cursor.continue()) as typeof cursor;
-    }
-    return out;
-  }
-
-  /** Thread records by key (missing ones left out). */
-  async threads(keys: readonly string[]): Promise<ThreadRecord[]> {
-    const db = await this.handle();
-    const tx = db.transaction('threads');
-    const rows = await Promise.all(keys.map((k) => tx.store.get(k)));
-    return rows.filter((r): r is ThreadRecord => !!r);
-  }
-
-  /** A thread's claim with my pending ops on top. */
-  async claimView(key: string, now: number = this.now()): Promise<{ claim: Claim | undefined; pending: boolean }> {
-    const view = (await this.threadViews([key], now)).get(key)!;
-    return { claim: view.claim, pending: view.pending };
-  }
-
-  /** All people on the roster (and me). */
-  async people(): Promise<PersonRecord[]> {
-    return (await this.handle()).getAll('people');
-  }
-
-  /** A person by member id. */
-  async person(id: string): Promise<PersonRecord | undefined> {
-    return (await this.handle()).get('people', id);
-  }
-
-  /** The member a site handle is linked to, if any. */
-  async personByHandle(site: string, handle: string): Promise<PersonRecord | undefined> {
-    return (await this.handle()).getFromIndex('people', 'handleKeys', handleKey(site, handle));
-  }
-
-  /** Pending ops, oldest first (what the sync client pushes). */
-  async outbox(limit = 500): Promise<OutboxRecord[]> {
-    return (await this.handle()).getAllFromIndex('outbox', 'queuedAt', undefined, limit);
-  }
-
-  /** Accepted ops count (diagnostics and tests). */
-  async opCount(): Promise<number> {
-    return (await this.handle()).count('ops');
-  }
-
-  /** Recent rejections of my ops, newest first. */
-  async rejections(): Promise<Rejection[]> {
-    return ((await this.getMeta<Rejection[]>('rejections')) ?? []).slice();
-  }
 }
 
-/** One of my ops the authority refused, kept to show why. */
-export interface Rejection {
-  op: Op;
-  reason: string;
-  at: number;
-}
 
 /**
  * This device's clock after seeing `ops`. Each is judged against the authority's time when it
@@ -821,11 +508,6 @@ function managersOf(people: readonly PersonRecord[]): Set<string> {
 function rulesOf(people: readonly PersonRecord[], team: boolean, settings: TeamSettings | undefined): ClaimRules {
   const managers = new Set(people.filter((p) => p.role === 'manager').map((p) => p.id));
   return { leaseMs: settings?.leaseMs ?? DEFAULT_LEASE_MS, isManager: (m) => !team || managers.has(m) };
-}
-
-/** My pending claim ops on one thread, in the order they were made. */
-function pendingClaimOpsOf(records: readonly OutboxRecord[], key: string): ClaimOp[] {
-  return records.map((r) => r.op).filter((op): op is ClaimOp => isClaimOp(op) && threadKey(op.thread) === key);
 }
 
 function markChanged(changes: Changes, op: Op, me: string): void {

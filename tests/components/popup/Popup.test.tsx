@@ -4,7 +4,7 @@ import { act } from 'preact/test-utils';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { I18n } from '../../../components/i18n';
 import { Popup, type PopupProps } from '../../../components/popup/Popup';
-import type { PopupSummary } from '../../../components/popup/summary';
+import type { PopupSummary } from '../../../lib/store/summary';
 import type { SiteStatus } from '../../../lib/messaging/protocol';
 import type { MyClaim } from '../../../lib/store';
 import { englishT } from '../translator';

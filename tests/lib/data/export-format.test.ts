@@ -2,7 +2,7 @@ import 'fake-indexeddb/auto';
 import { describe, expect, it } from 'vitest';
 import { EXPORT_VERSION, IMPORT_CHUNK, importChunks, parseExport, type TendExport } from '../../../lib/data/export-format';
 import { TendStore } from '../../../lib/store';
-import { DashboardReader } from '../../../lib/store/queries';
+import { TendReader } from '../../../lib/store/queries';
 
 const SITE = 'https://forum.example.org';
 let n = 0;
@@ -14,7 +14,7 @@ async function exported(): Promise<TendExport> {
   await store.act({ type: 'observe', thread: { site: SITE, threadId: '7' }, fields: { title: 'Webhooks stop', createdAt: 1_800_000_000_000 } });
   await store.act({ type: 'claim', thread: { site: SITE, threadId: '7' } });
   await store.act({ type: 'endorse', post: { site: SITE, threadId: '7', postId: '2' }, author: 'sam', viewer: null, note: 'Saved my evening' });
-  const reader = await DashboardReader.open(name);
+  const reader = await TendReader.open(name);
   const dump = await reader.dump();
   reader.close();
   store.close();
@@ -53,7 +53,7 @@ describe('export file', () => {
     expect(chunks).toHaveLength(1);
     const first = await fresh.importOps(chunks[0]!.ops, { people: chunks[0]!.people ?? [] });
     expect(first.added).toBe(3);
-    const reader = await DashboardReader.open(`tend-import-${n}`);
+    const reader = await TendReader.open(`tend-import-${n}`);
     const before = { claims: await reader.claims(), aggregates: await reader.aggregates(), queue: await reader.queue() };
     const again = await fresh.importOps(chunks[0]!.ops, { people: chunks[0]!.people ?? [] });
     expect(again.added).toBe(0);

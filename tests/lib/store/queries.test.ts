@@ -3,7 +3,7 @@ import { openDB } from 'idb';
 import { describe, expect, it } from 'vitest';
 import { DB_VERSION, MIGRATIONS, TendStore } from '../../../lib/store';
 import { weekOf } from '../../../lib/store/aggregates';
-import { DashboardReader, filterQueue, runningStats, spread, thankedPeople, thanksWeeks, weekRange } from '../../../lib/store/queries';
+import { TendReader, filterQueue, runningStats, spread, thankedPeople, thanksWeeks, weekRange } from '../../../lib/store/queries';
 
 const SITE = 'https://forum.example.org';
 const OTHER = 'https://meta.discourse.org';
@@ -33,7 +33,7 @@ async function seeded() {
   await store.act({ type: 'endorse', post: post('4'), author: 'carol', viewer: null, note: 'Clear steps' }, T0 + 7 * H);
   await store.act({ type: 'endorse', post: post('5'), author: 'dave', viewer: null, note: 'Oops' }, T0 + 8 * H);
   await store.act({ type: 'retract', post: post('5') }, T0 + 9 * H);
-  return { name, store, reader: await DashboardReader.open(name) };
+  return { name, store, reader: await TendReader.open(name) };
 }
 
 describe('dashboard queries', () => {
@@ -120,7 +120,7 @@ describe('dashboard queries', () => {
     for (const { since: _s, handledAt: _h, firstClaimAt: _f, ...t } of threads) await tx.objectStore('threads').put(t);
     await tx.done;
     old.close();
-    const upgraded = await DashboardReader.open(oldName);
+    const upgraded = await TendReader.open(oldName);
     expect((await upgraded.aggregates()).sort((a, b) => (a.key < b.key ? -1 : 1))).toEqual(expected);
     expect((await upgraded.queue(T0 + 30 * H)).map((r) => r.title)).toEqual(['Answered', 'Oldest', 'Newest']);
     upgraded.close();

@@ -1,7 +1,8 @@
 import 'fake-indexeddb/auto';
 import { describe, expect, it } from 'vitest';
-import { loadSummary } from '../../../components/popup/summary';
+import { loadSummary } from '../../../lib/store/summary';
 import { TendStore } from '../../../lib/store';
+import { TendReader } from '../../../lib/store/queries';
 
 const FORUM = 'https://forum.example.test';
 const OTHER = 'https://github.com';
@@ -65,6 +66,15 @@ describe('popup summary', () => {
 
     // Without a current site there are no counts.
     expect((await loadSummary(store, null)).counts).toBeNull();
+
+    // The popup's read-only reader (the query side) reads the very same summary.
+    const reader = await TendReader.open(`tend-popup-${n}`);
+    try {
+      expect(await loadSummary(reader, FORUM)).toMatchObject({ me: s.me, counts: s.counts, received: s.received, given: s.given });
+      expect((await loadSummary(reader, FORUM)).claims.map((c) => c.key).sort()).toEqual(s.claims.map((c) => c.key).sort());
+    } finally {
+      reader.close();
+    }
   });
 
   it('says who holds each live claim on the site, leaving out mine and expired ones', async () => {

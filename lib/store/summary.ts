@@ -2,10 +2,11 @@
  * What the popup shows, read straight from Tend's database (extension pages may read it;
  * only the background writes), so the popup opens fast even while the worker is asleep.
  */
-import { decodeHlc, threadKey, type Endorsement, type ThreadState } from '../../lib/domain';
-import type { Me, MyClaim, PersonRecord, ThreadRecord } from '../../lib/store';
+import { decodeHlc, threadKey, type Endorsement, type ThreadState } from '../domain';
+import type { Me, MyClaim } from './reads';
+import type { PersonRecord, ThreadRecord } from './schema';
 
-/** The store reads the popup needs; `TendStore` fits. */
+/** The reads the popup needs: `TendReader` (the popup's) and `TendStore` both fit. */
 export interface SummaryReader {
   getMeta<T>(key: string): Promise<T | undefined>;
   myActiveClaims(now?: number): Promise<MyClaim[]>;
