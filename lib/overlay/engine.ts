@@ -8,7 +8,8 @@
  * overlay's height, so the page lays out once and does not move again when the controls
  * appear. The controls themselves are rendered only where the reader is — hosts within about
  * two screens of the window, as they come near (an IntersectionObserver) — in short slices, so
- * no task runs long however long the topic. On long pages, controls that go far are taken
+ * no task runs long however long the topic. Hosts the observer cannot place (no box: a reply
+ * inside a collapsed comment) render at once. On long pages, controls that go far are taken
  * down again (the host stays, keeping its place and key; the state lives in `OverlayState`, so
  * they come back as they were). Overlays whose target left (client-side routing, re-renders,
  * cloaked posts, infinite scroll) are removed.
@@ -120,7 +121,11 @@ export function startEngine(options: EngineOptions): Engine {
             for (const r of records) {
               const e = byHost.get(r.target);
               if (!e) continue;
-              e.near = r.isIntersecting;
+              // A host with no box at all cannot be placed: it sits where the page draws nothing
+              // (in a closed <details>, under display: none, or content the browser skips), and
+              // the observer never calls it near, even when scrolled to. It renders as if near.
+              const b = r.boundingClientRect;
+              e.near = r.isIntersecting || !(b.width || b.height);
               if (e.near) {
                 far.delete(e);
                 if (!e.handle) toRender.add(e);
