@@ -148,8 +148,18 @@ describe('overlay engine', () => {
       window.IntersectionObserver = original;
     });
     const hostOf = (n: number) => document.querySelector(`[data-n="${n}"] ${HOST_TAG}`)!;
+    /** Reports hosts near or far, as a browser does for hosts it lays out (an empty host is 0 wide). */
     const tell = (near: boolean, ns: number[]) =>
-      callback(ns.map((n) => ({ target: hostOf(n), isIntersecting: near }) as IntersectionObserverEntry), null as never);
+      callback(ns.map((n) => ({ target: hostOf(n), isIntersecting: near, boundingClientRect: new DOMRect(0, 0, near ? 90 : 0, 24) }) as IntersectionObserverEntry), null as never);
+    /**
+     * The first report on each host, as Chromium gives it: not near, and with no box at all for a
+     * host the page does not draw (here, one inside a closed <details>: replies to a collapsed comment).
+     */
+    const firstReport = () =>
+      callback(
+        [...observed].map((h) => ({ target: h, isIntersecting: false, boundingClientRect: new DOMRect(0, 0, 0, h.closest('details:not([open])') ? 0 : 24) }) as IntersectionObserverEntry),
+        null as never,
+      );
 
     it('holds every post’s place at once and renders controls only near the window', async () => {
       const { engine, mounts } = setup(50, undefined, {});
@@ -198,6 +208,27 @@ describe('overlay engine', () => {
       tell(false, [1]);
       await engine.idle();
       expect(destroyed).toEqual([]);
+      expect(engine.size).toBe(2);
+    });
+
+    it('renders at once the controls of posts the observer cannot place, which it never reports near', async () => {
+      const { engine, mounts, destroyed } = setup(6, undefined, { longPage: 3 });
+      // Posts 4 and 5 are replies inside a collapsed comment.
+      const details = document.createElement('details');
+      details.append(document.querySelector('[data-n="4"]')!, document.querySelector('[data-n="5"]')!);
+      document.body.append(details);
+      await engine.idle();
+      expect(observed.size).toBe(6);
+      firstReport();
+      await engine.idle();
+      expect(mounts).toEqual(['4', '5']);
+      expect(hostOf(4).shadowRoot!.textContent).toBe('overlay 4');
+      // Opened and scrolled past like any other post, they go far, and are taken down on a long page.
+      details.open = true;
+      tell(true, [1, 4]);
+      tell(false, [4]);
+      await engine.idle();
+      expect(destroyed).toEqual(['4']);
       expect(engine.size).toBe(2);
     });
 
