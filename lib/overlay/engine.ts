@@ -121,11 +121,12 @@ export function startEngine(options: EngineOptions): Engine {
             for (const r of records) {
               const e = byHost.get(r.target);
               if (!e) continue;
-              // A host with no box at all cannot be placed: it sits where the page draws nothing
-              // (in a closed <details>, under display: none, or content the browser skips), and
-              // the observer never calls it near, even when scrolled to. It renders as if near.
+              // A host with no box cannot be placed. Where the page draws nothing (a closed
+              // <details>, display: none) the observer never calls it near, even scrolled to: it
+              // renders as if near. Content skipped only while far (content-visibility: auto)
+              // is still visible, and is reported again when it comes near.
               const b = r.boundingClientRect;
-              e.near = r.isIntersecting || !(b.width || b.height);
+              e.near = r.isIntersecting || (!(b.width || b.height) && !e.host.checkVisibility?.());
               if (e.near) {
                 far.delete(e);
                 if (!e.handle) toRender.add(e);

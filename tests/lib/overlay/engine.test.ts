@@ -161,13 +161,24 @@ describe('overlay engine', () => {
       callback(ns.map((n) => ({ target: hostOf(n), isIntersecting: near, boundingClientRect: new DOMRect(0, 0, near ? 90 : 0, 24) }) as IntersectionObserverEntry), null as never);
     /**
      * The first report on each host, as Chromium gives it: not near, and with no box at all for a
-     * host the page does not draw (here, one inside a closed <details>: replies to a collapsed comment).
+     * host the page does not draw (here, one inside a closed <details>: replies to a collapsed
+     * comment) or skips while it is far (`content-visibility: auto`).
      */
     const firstReport = () =>
       callback(
-        [...observed].map((h) => ({ target: h, isIntersecting: false, boundingClientRect: new DOMRect(0, 0, 0, h.closest('details:not([open])') ? 0 : 24) }) as IntersectionObserverEntry),
+        [...observed].map((h) => ({ target: h, isIntersecting: false, boundingClientRect: new DOMRect(0, 0, 0, h.closest('details:not([open]), .skipped') ? 0 : 24) }) as IntersectionObserverEntry),
         null as never,
       );
+    // Chromium's answer for a host in a closed <details> (the test DOM has no layout to know it).
+    const checkVisibility = Element.prototype.checkVisibility;
+    beforeEach(() => {
+      Element.prototype.checkVisibility = function (this: Element) {
+        return !this.closest('details:not([open])') && checkVisibility.call(this);
+      };
+    });
+    afterEach(() => {
+      Element.prototype.checkVisibility = checkVisibility;
+    });
 
     it('holds every post’s place at once and renders controls only near the window', async () => {
       const { engine, mounts } = setup(50, undefined, {});
@@ -238,6 +249,21 @@ describe('overlay engine', () => {
       await engine.idle();
       expect(destroyed).toEqual(['4']);
       expect(engine.size).toBe(2);
+    });
+
+    it('waits for posts the browser skips only while they are far (content-visibility: auto) to come near', async () => {
+      const { engine, mounts } = setup(4, undefined, {});
+      const section = document.createElement('section');
+      section.className = 'skipped';
+      section.append(document.querySelector('[data-n="3"]')!);
+      document.body.append(section);
+      await engine.idle();
+      firstReport();
+      await engine.idle();
+      expect(mounts).toEqual([]);
+      tell(true, [3]);
+      await engine.idle();
+      expect(mounts).toEqual(['3']);
     });
 
     it('a post that leaves before its controls render never renders', async () => {
