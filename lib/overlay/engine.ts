@@ -68,7 +68,6 @@ interface Entry {
   host: HTMLElement;
   root: ShadowRoot;
   handle: OverlayHandle | null;
-  near: boolean;
 }
 
 /** A running engine. */
@@ -112,6 +111,8 @@ export function startEngine(options: EngineOptions): Engine {
     channel.port2.postMessage(null);
   };
   let idleWaiters: (() => void)[] = [];
+  /** Whether far controls are to be taken down: some went far, on a long page. */
+  const shrink = () => far.size > 0 && entries.size > longPage;
 
   const margin = options.nearMargin === undefined ? '200% 0px' : options.nearMargin;
   const io =
@@ -126,8 +127,7 @@ export function startEngine(options: EngineOptions): Engine {
               // renders as if near. Content skipped only while far (content-visibility: auto)
               // is still visible, and is reported again when it comes near.
               const b = r.boundingClientRect;
-              e.near = r.isIntersecting || (!(b.width || b.height) && !e.host.checkVisibility?.());
-              if (e.near) {
+              if (r.isIntersecting || (!(b.width || b.height) && !e.host.checkVisibility?.())) {
                 far.delete(e);
                 if (!e.handle) toRender.add(e);
               } else {
@@ -135,7 +135,7 @@ export function startEngine(options: EngineOptions): Engine {
                 if (e.handle) far.add(e);
               }
             }
-            if (toRender.size || (far.size && entries.size > longPage)) later();
+            if (toRender.size || shrink()) later();
             settle();
           },
           { rootMargin: margin },
@@ -189,7 +189,7 @@ export function startEngine(options: EngineOptions): Engine {
       const root = host.attachShadow({ mode: options.shadowMode });
       options.prepare?.(target, root, host);
       target.anchor.insertAdjacentElement(target.placement, host);
-      const e: Entry = { key, target, host, root, handle: null, near: !io };
+      const e: Entry = { key, target, host, root, handle: null };
       entries.set(key, e);
       byHost.set(host, e);
       if (io) io.observe(host);
@@ -225,7 +225,7 @@ export function startEngine(options: EngineOptions): Engine {
         const { key, target } = inserts[inserted++]!;
         insert(key, target);
       }
-      else if (far.size && entries.size > longPage) takeDown(far.values().next().value!);
+      else if (shrink()) takeDown(far.values().next().value!);
       else break;
       if (performance.now() - start >= sliceMs) break;
     }
@@ -233,7 +233,7 @@ export function startEngine(options: EngineOptions): Engine {
       inserts = inserts.slice(inserted);
       if (!inserts.length) report();
     }
-    if (inserts.length || toRender.size || (far.size && entries.size > longPage)) later();
+    if (inserts.length || toRender.size || shrink()) later();
     settle();
   };
 
@@ -334,13 +334,6 @@ function onlyOurHosts(nodes: NodeList): boolean {
 }
 
 /** Removes overlays another (older or orphaned) Tend left in the page. */
-export function removeForeignHosts(doc: Document, instance: string): number {
-  let removed = 0;
-  for (const host of doc.querySelectorAll<HTMLElement>(HOST_TAG)) {
-    if (host.dataset.tendInstance !== instance) {
-      host.remove();
-      removed++;
-    }
-  }
-  return removed;
+export function removeForeignHosts(doc: Document, instance: string): void {
+  for (const host of doc.querySelectorAll<HTMLElement>(HOST_TAG)) if (host.dataset.tendInstance !== instance) host.remove();
 }
