@@ -23,6 +23,8 @@ body { font: var(--size)/var(--line) var(--font); color: var(--fg); }
 `;
 }
 
+// The `min-height` of each kind of host holds an overlay's place before its controls render
+// (they render only near the window). Comments kept out of the sheet are not shipped with it.
 export const OVERLAY_CSS = `
 :host { all: initial; display: inline-block; vertical-align: middle; margin: 2px 4px;
   --font: system-ui, -apple-system, "Segoe UI", Roboto, "Helvetica Neue", Arial, sans-serif; --size: 13px; --line: 1.35;
@@ -33,7 +35,6 @@ export const OVERLAY_CSS = `
 :host([data-theme="dark"]) { --fg: #e6edf3; --muted: #9da7b3; --bg: #161b22; --border: #3d444d; --accent: #4fd1bd;
   --accent-fg: #062621; --soft: #0f2f2a; --danger: #ff8a80; --shadow: 0 6px 24px rgba(0, 0, 0, .55); --btn-bg: var(--bg); color-scheme: dark; }
 :host([data-tend-kind="thread"]) { display: block; margin: 8px 0; }
-/* An overlay's host holds its place before its controls render (they render only near the window). */
 :host([data-tend-kind="post"]) { min-height: var(--btn-h); }
 :host([data-tend-kind="thread"]) { min-height: calc(var(--btn-h) + 18px); }
 :host([data-tend-kind="thread-row"]) { min-height: 20px; }
