@@ -202,6 +202,8 @@ function withStatementCache(database: Database.Database): Database.Database {
 export interface Db {
   kind: Kind;
   q: Kysely<DB>;
+  /** SQLite only: the connection itself, for the push's hot statements (prepared once, see team-store.ts). */
+  sqlite?: Database.Database;
   target: Target;
   close(): Promise<void>;
 }
@@ -209,9 +211,11 @@ export interface Db {
 /** Opens (creating) the database and brings its schema up to date. */
 export async function openDb(target: Target, options: { poolSize?: number; sqliteSync?: SqliteSync } = {}): Promise<Db> {
   let q: Kysely<DB>;
+  let sqlite: Database.Database | undefined;
   if (target.kind === 'sqlite') {
     if (target.file !== ':memory:') mkdirSync(path.dirname(path.resolve(target.file)), { recursive: true });
     const database = new Database(target.file);
+    sqlite = database;
     database.pragma('journal_mode = WAL');
     // FULL: a commit is on disk before the push is acknowledged, so an acknowledged op
     // survives a power failure, not only a crash of the process (NORMAL in WAL mode).
@@ -227,7 +231,7 @@ export async function openDb(target: Target, options: { poolSize?: number; sqlit
     pool.on('error', (e) => console.warn(`tend: database connection error: ${e.message}`));
     q = new Kysely<DB>({ dialect: new PostgresDialect({ pool }) });
   }
-  const db: Db = { kind: target.kind, q, target, close: () => q.destroy() };
+  const db: Db = { kind: target.kind, q, target, ...(sqlite ? { sqlite } : {}), close: () => q.destroy() };
   try {
     await migrate(db);
   } catch (e) {

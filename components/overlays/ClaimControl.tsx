@@ -19,11 +19,13 @@ export interface ClaimControlProps {
   claim: ClaimInfo | null;
   now: number;
   busy: boolean;
+  /** An action of mine on its way: shown from the next frame until Tend has stored or refused it. */
+  pending?: boolean;
   error: string | null;
   onAction: (action: 'claim' | 'renew' | 'release' | 'resolve', event: Event) => void;
 }
 
-export function ClaimControl({ state, claim, now, busy, error, onAction }: ClaimControlProps) {
+export function ClaimControl({ state, claim, now, busy, pending, error, onAction }: ClaimControlProps) {
   const t = useT();
   const act = (action: 'claim' | 'renew' | 'release' | 'resolve') => (e: Event) => onAction(action, e);
   let body;
@@ -52,10 +54,10 @@ export function ClaimControl({ state, claim, now, busy, error, onAction }: Claim
     );
   }
   return (
-    <div class="tend-claim" role="group" aria-label={t('extName')}>
+    <div class="tend-claim" role="group" aria-label={t('extName')} aria-busy={pending || undefined}>
       <span class="tend-brand" aria-hidden="true">Tend</span>
       {body}
-      {claim?.pending && <span class="tend-muted">{t('ov_pending')}</span>}
+      {(claim?.pending || pending) && <span class="tend-muted">{t('ov_pending')}</span>}
       {error && (
         <span role="alert">
           <SecretText class="tend-error" text={error} />

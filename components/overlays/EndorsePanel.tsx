@@ -119,6 +119,7 @@ export function EndorsePanel(props: EndorsePanelProps) {
       )}
       {own || list === null ? null : mine ? (
         <div class="tend-row">
+          {props.busy && <span class="tend-muted" role="status">{t('ov_pending')}</span>}
           <button type="button" class="tend-btn" disabled={props.busy} onClick={(e) => closeIfDone(props.onRetract(e))}>
             {t('ov_retract')}
           </button>
@@ -142,7 +143,7 @@ export function EndorsePanel(props: EndorsePanelProps) {
           />
           <div class="tend-row">
             <span class="tend-muted" aria-live="polite">
-              {t('ov_charsLeft', props.maxNote - note.length)}
+              {props.busy ? t('ov_pending') : t('ov_charsLeft', props.maxNote - note.length)}
             </span>
             <button type="submit" class="tend-btn is-primary" disabled={props.busy}>
               {t('ov_send')}

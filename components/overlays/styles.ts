@@ -23,6 +23,8 @@ body { font: var(--size)/var(--line) var(--font); color: var(--fg); }
 `;
 }
 
+// The `min-height` of each kind of host holds an overlay's place before its controls render
+// (they render only near the window). Comments kept out of the sheet are not shipped with it.
 export const OVERLAY_CSS = `
 :host { all: initial; display: inline-block; vertical-align: middle; margin: 2px 4px;
   --font: system-ui, -apple-system, "Segoe UI", Roboto, "Helvetica Neue", Arial, sans-serif; --size: 13px; --line: 1.35;
@@ -33,9 +35,12 @@ export const OVERLAY_CSS = `
 :host([data-theme="dark"]) { --fg: #e6edf3; --muted: #9da7b3; --bg: #161b22; --border: #3d444d; --accent: #4fd1bd;
   --accent-fg: #062621; --soft: #0f2f2a; --danger: #ff8a80; --shadow: 0 6px 24px rgba(0, 0, 0, .55); --btn-bg: var(--bg); color-scheme: dark; }
 :host([data-tend-kind="thread"]) { display: block; margin: 8px 0; }
+:host([data-tend-kind="post"]) { min-height: var(--btn-h); }
+:host([data-tend-kind="thread"]) { min-height: calc(var(--btn-h) + 18px); }
+:host([data-tend-kind="thread-row"]) { min-height: 20px; }
 
 *, *::before, *::after { box-sizing: border-box; }
-.tend-wrap { display: inline-flex; align-items: center; gap: 6px; }
+.tend-wrap { display: inline-flex; vertical-align: top; align-items: center; gap: 6px; }
 /* Positioned only while its popover is open: a positioned box per post would give the page
    a thousand paint layers to walk every frame. */
 .tend-wrap.is-open { position: relative; }
@@ -74,7 +79,7 @@ textarea { width: 100%; min-height: 52px; padding: 6px 8px; border: 1px solid va
 .tend-close { all: unset; position: absolute; top: 6px; right: 8px; width: 24px; height: 24px; border-radius: 6px;
   text-align: center; line-height: 24px; font-size: 18px; color: var(--muted); cursor: pointer; }
 /* The bar is as tall as its buttons in every state, so a claim arriving live never moves the posts below. */
-.tend-claim { display: inline-flex; max-width: 100%; min-height: calc(var(--btn-h) + 18px); align-items: center; flex-wrap: wrap; gap: 8px; padding: 8px 10px; border: 1px solid var(--border);
+.tend-claim { display: inline-flex; vertical-align: top; max-width: 100%; min-height: calc(var(--btn-h) + 18px); align-items: center; flex-wrap: wrap; gap: 8px; padding: 8px 10px; border: 1px solid var(--border);
   border-radius: var(--box-radius); background: var(--bg); color: var(--fg); }
 .tend-brand { font-weight: 700; color: var(--accent-text); letter-spacing: .02em; }
 .tend-status { font-weight: 500; }

@@ -161,7 +161,8 @@ function runWith(adapter: SiteAdapter, site: string, state: OverlayState, sub: S
       clearTimeout(seenTimer);
       seenTimer = setTimeout(sendSeen, firstRead ? 0 : 300);
       firstRead = false;
-    },    prepare: (_target, root, host) => {
+    },
+    prepare: (_target, root, host) => {
       host.dataset.theme = theme;
       // The overlay takes the look of the site it sits on (sizes, radius, font; looks.ts), which
       // may differ between a platform's front-ends (old Reddit is not today's).
@@ -186,6 +187,7 @@ function runWith(adapter: SiteAdapter, site: string, state: OverlayState, sub: S
           roots.delete(target.element);
           unwatch();
           render(null, mountPoint);
+          mountPoint.remove();
         },
       };
     },
@@ -286,11 +288,18 @@ function Overlay({ target, page, host }: { target: OverlayTarget; page: PageCont
 function useAction(page: PageContext, host: HTMLElement) {
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
-  /** Runs an action if the guard lets it; resolves whether it was stored. */
+  /**
+   * Runs an action if the guard lets it; resolves whether it was stored. Its pending state shows
+   * from the click's next frame (set here, before anything is awaited), the stored or refused
+   * state once the background answers.
+   */
   const run = async (event: Event, what: string, send: () => Promise<{ ok: true; value: StateSnapshot } | { ok: false; error: string }>): Promise<boolean> => {
     setError(null);
-    if (!(await page.guard.allow(event, host, what))) return false;
     setBusy(true);
+    if (!(await page.guard.allow(event, host, what))) {
+      setBusy(false);
+      return false;
+    }
     const r = await send();
     setBusy(false);
     if (r.ok) page.state.apply(r.value);
@@ -334,6 +343,7 @@ function ThreadOverlay({ target, page, host }: { target: ThreadTarget; page: Pag
       claim={view?.claim ?? null}
       now={now}
       busy={busy || !view}
+      pending={busy}
       error={error ?? view?.refused ?? null}
       onAction={(action, e) => {
         const epoch = view?.epoch ?? 0;

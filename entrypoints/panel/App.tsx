@@ -155,22 +155,24 @@ export function App({ params, port: portReady }: { params: PanelParams | null; p
     // Only a panel Tend framed acts: its framer proved itself with the secret. A page that
     // frames this address on its own (with a post and author of its choosing) gets no channel.
     if (!event.isTrusted || !port.current) return false;
-    // Something of the page's over the panel where the pointer went down: refused, however often.
-    if (byPointer(event) && !(await downVerdict.current)) {
-      setError(t('ov_panelCovered'));
+    // Pending from the click's next frame, before the framer's word or the store's answer.
+    setBusy(true);
+    const refuse = (message: string) => {
+      setBusy(false);
+      setError(message);
       return false;
-    }
+    };
+    // Something of the page's over the panel where the pointer went down: refused, however often.
+    if (byPointer(event) && !(await downVerdict.current)) return refuse(t('ov_panelCovered'));
     if (!plainlySeen(event)) {
       // Not refused: asked. A second, deliberate click a moment later goes ahead.
       const confirmAt = confirmFrom.current;
       if (confirmAt === null || event.timeStamp < confirmAt || event.timeStamp > confirmAt + 10_000) {
         confirmFrom.current = event.timeStamp + 600;
-        setError(t('ov_panelConfirm'));
-        return false;
+        return refuse(t('ov_panelConfirm'));
       }
     }
     confirmFrom.current = null;
-    setBusy(true);
     const r = await send();
     setBusy(false);
     if (!r.ok) setError(r.error);

@@ -19,7 +19,7 @@ import type { Changes, TendStore } from '../store';
 import type { SiteAccess } from '../permissions/site-access';
 import type { AnyRequest, EditorCommand, EditorReport, PortPush, SiteEntry, StateSnapshot, SyncJoined, SyncStatusView } from './protocol';
 import type { Caller, Handle } from './router';
-import { ObservationLimiter } from './observe-limits';
+import { ObservationLimiter, SeenCoalescer } from './observe-limits';
 import { readReminderSettings, REMINDER_SETTINGS_KEY } from '../reminders/plan';
 import { snapshot } from '../store/snapshot';
 
@@ -68,6 +68,9 @@ function originKeyOf(origin: string): string | null {
   }
 }
 
+/** Observations written per transaction when a page reports many changed threads. */
+const SEEN_CHUNK = 100;
+
 /** Where the platform that last read each site is kept (meta), for the settings' list. */
 export const SEEN_AS_KEY = 'seenAs';
 
@@ -76,6 +79,9 @@ export function createHandler(deps: HandlerDeps): Handle {
   const { store, notify } = deps;
   const now = deps.now ?? Date.now;
 
+  type SeenRequest = Extract<AnyRequest, { type: 'page.seen' }> & { caller: Caller };
+  /** What pages report they show: merged per tab, and always after the actions in progress. */
+  const seen = new SeenCoalescer<SeenRequest, StateSnapshot & { observed: number }>((r) => observe(r, r.caller));
   const act = async (payload: Payload): Promise<Changes> => {
     const r = await store.act(payload, now());
     notify(r.changes);
@@ -88,10 +94,15 @@ export function createHandler(deps: HandlerDeps): Handle {
   /** Which settings tab asked for a pick on which forum tab: it gets the focus back. */
   const pickedFor = new Map<number, number>();
 
-  return async (request: AnyRequest, caller: Caller): Promise<Result<unknown>> => {
+  // A person's action, with the state its reply carries, goes ahead of any page's report.
+  const handle = (request: AnyRequest, caller: Caller): Promise<Result<unknown>> =>
+    request.type.startsWith('post.') || request.type.startsWith('thread.') || request.type === 'claim.act' ? seen.action(() => handleOne(request, caller)) : handleOne(request, caller);
+  return handle;
+
+  async function handleOne(request: AnyRequest, caller: Caller): Promise<Result<unknown>> {
     switch (request.type) {
       case 'page.seen':
-        return ok(await observe(request, caller));
+        return ok(await seen.submit(caller.kind === 'content' ? `tab ${caller.tabId ?? caller.site}` : 'page', { ...request, caller }));
       case 'state.get':
         return ok(await stateOf(request.posts, request.threads));
       case 'post.endorse': {
@@ -293,7 +304,7 @@ export function createHandler(deps: HandlerDeps): Handle {
         return ok({ ok: true });
       }
     }
-  };
+  }
 
   /** A site's status, with what reads it. */
   async function withReader<S extends { site: string | null; builtIn: boolean; reader?: string }>(status: S): Promise<S> {
@@ -368,8 +379,12 @@ export function createHandler(deps: HandlerDeps): Handle {
         }
       }
     }
-    // One transaction for everything the visit changed.
-    if (payloads.length) notify((await store.actMany(payloads, now())).changes);
+    // A few transactions for everything the visit changed, each one letting an action that
+    // arrived meanwhile go first.
+    for (let i = 0; i < payloads.length; i += SEEN_CHUNK) {
+      await seen.noActions();
+      notify((await store.actMany(payloads.slice(i, i + SEEN_CHUNK), now())).changes);
+    }
     // Which software a site runs is a trace of having been there: never from a private window.
     if (request.platform && !incognito) {
       const seenAs = (await store.getMeta<Record<string, string>>(SEEN_AS_KEY)) ?? {};

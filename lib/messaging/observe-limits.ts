@@ -47,3 +47,90 @@ export class ObservationLimiter {
     return allowed;
   }
 }
+
+/** What a page reported it shows, as far as the coalescing is concerned. */
+export interface SeenReport {
+  site: string;
+  viewer: string | null;
+  platform?: string;
+  threads: { threadId: string }[];
+}
+
+/**
+ * Keeps what pages report they show (`page.seen`) off the path of actions: each tab's reports
+ * run one at a time, reports that arrive meanwhile are merged into the next run (threads by id,
+ * the newest fields and viewer winning), and a run starts only once no action is in progress,
+ * so a click never waits behind a page's report. Every caller gets the answer of the run that
+ * covered its report.
+ */
+export class SeenCoalescer<T extends SeenReport, R> {
+  private readonly tabs = new Map<string, { running: boolean; next: { report: T; waiters: { ok: (r: R) => void; fail: (e: unknown) => void }[] } | null }>();
+  private actions = 0;
+  private quiet: (() => void)[] = [];
+
+  /** `run` records one (merged) report; at most 500 threads reach it, as the protocol allows. */
+  constructor(private readonly run: (report: T) => Promise<R>, private readonly maxThreads = 500) {}
+
+  /** Runs an action ahead of any report that has not started yet. */
+  async action<T>(work: () => Promise<T>): Promise<T> {
+    this.actions++;
+    try {
+      return await work();
+    } finally {
+      if (--this.actions === 0) for (const go of this.quiet.splice(0)) go();
+    }
+  }
+
+  /** Resolves once no action is in progress (a long report yields to actions between its parts). */
+  async noActions(): Promise<void> {
+    while (this.actions > 0) await new Promise<void>((go) => this.quiet.push(go));
+  }
+
+  /** Queues a tab's report; resolves with the answer of the run that covered it. */
+  submit(tab: string, report: T): Promise<R> {
+    let t = this.tabs.get(tab);
+    if (!t) this.tabs.set(tab, (t = { running: false, next: null }));
+    const promise = new Promise<R>((ok, fail) => {
+      const next = t.next;
+      if (next && next.report.site === report.site) {
+        next.report = merge(next.report, report, this.maxThreads);
+        next.waiters.push({ ok, fail });
+      } else if (next) {
+        // Another site in the same tab: the one before is done with; it gets this answer too.
+        t.next = { report, waiters: [...next.waiters, { ok, fail }] };
+      } else t.next = { report, waiters: [{ ok, fail }] };
+    });
+    if (!t.running) void this.drain(tab, t);
+    return promise;
+  }
+
+  private async drain(tab: string, t: { running: boolean; next: { report: T; waiters: { ok: (r: R) => void; fail: (e: unknown) => void }[] } | null }): Promise<void> {
+    t.running = true;
+    while (t.next) {
+      // Reports wait for actions; and they let the action that brought them (if any) go first.
+      await new Promise<void>((go) => setTimeout(go, 0));
+      await this.noActions();
+      const { report, waiters } = t.next;
+      t.next = null;
+      try {
+        const r = await this.run(report);
+        for (const w of waiters) w.ok(r);
+      } catch (e) {
+        for (const w of waiters) w.fail(e);
+      }
+    }
+    t.running = false;
+    this.tabs.delete(tab);
+  }
+}
+
+/** Two reports of one site as one: threads by id in first-seen order with the newest fields, the newest viewer. */
+function merge<T extends SeenReport>(a: T, b: T, max: number): T {
+  const threads = new Map(a.threads.map((x) => [x.threadId, x]));
+  for (const x of b.threads) {
+    threads.delete(x.threadId);
+    threads.set(x.threadId, x);
+  }
+  // The newest are kept when there are too many.
+  return { ...b, threads: [...threads.values()].slice(-max) };
+}

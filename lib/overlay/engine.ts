@@ -1,10 +1,18 @@
 /**
  * The overlay engine: one generic loop, driven by a site adapter, that keeps exactly one
  * overlay on each target the page shows. It watches the page with a MutationObserver (the
- * callback only schedules; it reads nothing), reads the page once per pass, diffs the read's
- * targets by key and element,
- * mounts new overlays in short time slices so no task runs long, and unmounts overlays whose
- * target left (client-side routing, re-renders, cloaked posts, infinite scroll).
+ * callback only schedules; it reads nothing), reads the page once per pass and diffs the
+ * read's targets by key and element.
+ *
+ * Each new target gets its host at once: an empty element whose sheet already gives it the
+ * overlay's height, so the page lays out once and does not move again when the controls
+ * appear. The controls themselves are rendered only where the reader is — hosts within about
+ * two screens of the window, as they come near (an IntersectionObserver) — in short slices, so
+ * no task runs long however long the topic. Hosts the observer cannot place (no box: a reply
+ * inside a collapsed comment) render at once. On long pages, controls that go far are taken
+ * down again (the host stays, keeping its place and key; the state lives in `OverlayState`, so
+ * they come back as they were). Overlays whose target left (client-side routing, re-renders,
+ * cloaked posts, infinite scroll) are removed.
  */
 import { targetKey } from '../sites/registry';
 import type { OverlayTarget, PageRead, SiteAdapter } from '../sites/types';
@@ -17,7 +25,7 @@ export interface OverlayHandle {
   destroy(): void;
 }
 
-/** Renders one overlay into the shadow root of its host (prepared, not yet in the page). */
+/** Renders one overlay into the shadow root of its host (the host is in the page). */
 export type MountOverlay = (target: OverlayTarget, root: ShadowRoot, host: HTMLElement) => OverlayHandle;
 
 export interface EngineOptions {
@@ -31,57 +39,64 @@ export interface EngineOptions {
   /** Identifies this engine's hosts; hosts with another id are left over from an older Tend and removed. */
   instance: string;
   /**
-   * Called after each pass with the targets now mounted (the content script watches their
-   * keys) and the read they came from (what the page shows, for the background).
+   * Called after each pass with the targets that have a host (the content script watches
+   * their keys) and the read they came from (what the page shows, for the background).
    */
   onPass?: (targets: readonly OverlayTarget[], url: URL, read: PageRead | null) => void;
   /** Called right after each read, before any mounting: what the page shows now. */
   onRead?: (read: PageRead | null, url: URL) => void;
   /** Stops everything. */
   signal: AbortSignal;
-  /** Longest stretch of rendering overlay contents before yielding to the page, in ms. */
+  /** Longest stretch of inserting hosts or rendering controls before yielding to the page, in ms. */
   sliceMs?: number;
-  /** While many overlays are pending, how often finished ones are put into the page, in ms. */
-  flushEveryMs?: number;
-  /** Readies a host before its content renders (styles, theme). */
+  /** Readies a host before it goes into the page (styles, theme): what it needs to hold its place. */
   prepare?: (target: OverlayTarget, root: ShadowRoot, host: HTMLElement) => void;
   /** Delay that batches bursts of mutations into one pass, in ms. */
   batchMs?: number;
+  /**
+   * How near the window a host must come for its controls to render, as an IntersectionObserver
+   * `rootMargin`; null renders every overlay wherever it is.
+   */
+  nearMargin?: string | null;
+  /** On pages with more overlays than this, controls far from the window are taken down again. */
+  longPage?: number;
 }
 
-interface QueueItem {
+interface Entry {
   key: string;
   target: OverlayTarget;
-  host?: HTMLElement;
-  root?: ShadowRoot;
-  handle?: OverlayHandle;
-}
-
-interface Mounted {
-  target: OverlayTarget;
   host: HTMLElement;
-  handle: OverlayHandle;
+  root: ShadowRoot;
+  handle: OverlayHandle | null;
 }
 
 /** A running engine. */
 export interface Engine {
   /** Schedules a pass now (e.g. after a soft navigation). */
   rescan(): void;
-  /** Number of overlays mounted. */
+  /** Number of overlays whose controls are rendered. */
   readonly size: number;
-  /** Resolves when no pass or mount is pending. */
+  /** Resolves when no pass, insert or render of a near overlay is pending. */
   idle(): Promise<void>;
 }
 
 /** Starts the engine; it stops when `signal` aborts, removing every overlay it mounted. */
 export function startEngine(options: EngineOptions): Engine {
   const { doc, adapter, site, signal } = options;
-  const sliceMs = options.sliceMs ?? 30;
-  const flushEveryMs = options.flushEveryMs ?? 1_000;
+  const sliceMs = options.sliceMs ?? 8;
   const batchMs = options.batchMs ?? 30;
+  const longPage = options.longPage ?? 150;
   const win = doc.defaultView!;
-  const mounted = new Map<string, Mounted>();
-  let queue: { key: string; target: OverlayTarget }[] = [];
+  /** Every overlay with a host in the page, by key. */
+  const entries = new Map<string, Entry>();
+  const byHost = new Map<Element, Entry>();
+  /** Hosts still to insert, in page order. */
+  let inserts: { key: string; target: OverlayTarget }[] = [];
+  /** Near overlays waiting for their controls, in the order they came near. */
+  const toRender = new Set<Entry>();
+  /** Rendered overlays that went far, in the order they left. */
+  const far = new Set<Entry>();
+  let rendered = 0;
   /** The newest read of the page. */
   let lastRead: PageRead | null = null;
   let passTimer: ReturnType<typeof setTimeout> | undefined;
@@ -89,83 +104,136 @@ export function startEngine(options: EngineOptions): Engine {
   // Yield between slices with a message, not setTimeout(0): nested timers are clamped to 4 ms,
   // which would leave the main thread idle a third of the time while overlays are pending.
   const channel = new MessageChannel();
-  channel.port1.onmessage = () => mountSlice();
-  const yieldThenMount = () => {
+  channel.port1.onmessage = () => slice();
+  const later = () => {
+    if (slicePending || signal.aborted) return;
     slicePending = true;
     channel.port2.postMessage(null);
   };
   let idleWaiters: (() => void)[] = [];
+  /** Whether far controls are to be taken down: some went far, on a long page. */
+  const shrink = () => far.size > 0 && entries.size > longPage;
+
+  const margin = options.nearMargin === undefined ? '200% 0px' : options.nearMargin;
+  const io =
+    margin !== null && win.IntersectionObserver
+      ? new win.IntersectionObserver(
+          (records) => {
+            for (const r of records) {
+              const e = byHost.get(r.target);
+              if (!e) continue;
+              // A host with no box cannot be placed. Where the page draws nothing (a closed
+              // <details>, display: none) the observer never calls it near, even scrolled to: it
+              // renders as if near. Content skipped only while far (content-visibility: auto)
+              // is still visible, and is reported again when it comes near.
+              const b = r.boundingClientRect;
+              if (r.isIntersecting || (!(b.width || b.height) && !e.host.checkVisibility?.())) {
+                far.delete(e);
+                if (!e.handle) toRender.add(e);
+              } else {
+                toRender.delete(e);
+                if (e.handle) far.add(e);
+              }
+            }
+            if (toRender.size || shrink()) later();
+            settle();
+          },
+          { rootMargin: margin },
+        )
+      : null;
 
   removeForeignHosts(doc, options.instance);
 
-  const unmount = (key: string) => {
-    const m = mounted.get(key);
-    if (!m) return;
-    mounted.delete(key);
+  const takeDown = (e: Entry) => {
+    far.delete(e);
+    toRender.delete(e);
+    if (!e.handle) return;
+    const h = e.handle;
+    e.handle = null;
+    rendered--;
     try {
-      m.handle.destroy();
+      h.destroy();
+    } catch {
+      // The host stays either way.
+    }
+  };
+
+  const remove = (e: Entry) => {
+    entries.delete(e.key);
+    byHost.delete(e.host);
+    io?.unobserve(e.host);
+    try {
+      takeDown(e);
     } finally {
-      m.host.remove();
+      e.host.remove();
     }
   };
 
   const settle = () => {
-    if (passTimer === undefined && !slicePending && !queue.length && !ready.length) {
+    if (passTimer === undefined && !slicePending && !inserts.length && !toRender.size) {
       const waiters = idleWaiters;
       idleWaiters = [];
       for (const w of waiters) w();
     }
   };
 
-  /**
-   * Mounting renders overlays off the page, in slices of at most `sliceMs`, then puts the
-   * finished hosts into the page together. Rendering into detached shadow roots lays out
-   * nothing; the page lays itself out once per batch of inserts, as it would for any batch of
-   * plain elements, instead of once per frame while a thousand overlays trickle in.
-   */
-  let ready: Required<QueueItem>[] = [];
-  let lastFlush = 0;
-  const flush = () => {
-    for (const item of ready) {
-      const { key, target, host, handle } = item;
-      if (mounted.has(key) || !target.element.isConnected || !target.anchor.isConnected) {
-        handle.destroy();
-        continue;
-      }
-      try {
-        target.anchor.insertAdjacentElement(target.placement, host);
-        mounted.set(key, { target, host, handle });
-      } catch {
-        handle.destroy();
-      }
+  const report = () => options.onPass?.([...entries.values()].map((e) => e.target), new URL(win.location.href), lastRead);
+
+  /** A host holding the overlay's place, with its sheet but no controls yet. */
+  const insert = (key: string, target: OverlayTarget) => {
+    if (entries.has(key) || !target.element.isConnected || !target.anchor.isConnected) return;
+    const host = doc.createElement(HOST_TAG);
+    host.dataset.tendInstance = options.instance;
+    host.dataset.tendKind = target.kind;
+    try {
+      const root = host.attachShadow({ mode: options.shadowMode });
+      options.prepare?.(target, root, host);
+      target.anchor.insertAdjacentElement(target.placement, host);
+      const e: Entry = { key, target, host, root, handle: null };
+      entries.set(key, e);
+      byHost.set(host, e);
+      if (io) io.observe(host);
+      else toRender.add(e);
+    } catch {
+      // An overlay that cannot go in is left out; the page is untouched.
+      host.remove();
     }
-    ready = [];
-    lastFlush = performance.now();
   };
 
-  const mountSlice = () => {
+  const render = (e: Entry) => {
+    toRender.delete(e);
+    if (e.handle || !e.host.isConnected) return;
+    try {
+      e.handle = options.mount(e.target, e.root, e.host);
+      rendered++;
+    } catch {
+      // An overlay that cannot render keeps its (empty) place.
+    }
+  };
+
+  const slice = () => {
     slicePending = false;
     if (signal.aborted) return;
     const start = performance.now();
-    while (queue.length) {
-      const { key, target } = queue.shift()!;
-      if (mounted.has(key) || !target.element.isConnected) continue;
-      const host = doc.createElement(HOST_TAG);
-      host.dataset.tendInstance = options.instance;
-      host.dataset.tendKind = target.kind;
-      try {
-        const root = host.attachShadow({ mode: options.shadowMode });
-        options.prepare?.(target, root, host);
-        ready.push({ key, target, host, root, handle: options.mount(target, root, host) });
-      } catch {
-        // An overlay that cannot render is left out; the page is untouched.
+    // One step at a time until the budget is spent: the controls of overlays near the window
+    // first (what the reader sees), then more hosts (in page order), then, on long pages,
+    // taking down far ones.
+    let inserted = 0;
+    for (;;) {
+      if (toRender.size) render(toRender.values().next().value!);
+      else if (inserted < inserts.length) {
+        const { key, target } = inserts[inserted++]!;
+        insert(key, target);
       }
+      else if (shrink()) takeDown(far.values().next().value!);
+      else break;
       if (performance.now() - start >= sliceMs) break;
     }
-    // Very long queues show progress every second rather than all at the very end.
-    if (!queue.length || performance.now() - lastFlush >= flushEveryMs) flush();
-    if (queue.length) yieldThenMount();
-    else options.onPass?.([...mounted.values()].map((m) => m.target), new URL(win.location.href), lastRead);
+    if (inserted) {
+      inserts = inserts.slice(inserted);
+      if (!inserts.length) report();
+    }
+    if (inserts.length || toRender.size || shrink()) later();
     settle();
   };
 
@@ -185,16 +253,16 @@ export function startEngine(options: EngineOptions): Engine {
       const key = targetKey(site, t);
       if (!next.has(key)) next.set(key, t);
     }
-    for (const [key, m] of mounted) {
-      const t = next.get(key);
+    for (const e of [...entries.values()]) {
+      const t = next.get(e.key);
       // Gone, re-rendered into a new element, or our host was thrown away with its parent.
-      if (!t || t.element !== m.target.element || !m.host.isConnected) unmount(key);
+      if (!t || t.element !== e.target.element || !e.host.isConnected) remove(e);
     }
-    const rendering = new Set(ready.map((r) => r.key));
-    queue = [...next].filter(([key]) => !mounted.has(key) && !rendering.has(key)).map(([key, target]) => ({ key, target }));
-    if (queue.length && !slicePending) mountSlice();
+    inserts = [...next].filter(([key]) => !entries.has(key)).map(([key, target]) => ({ key, target }));
+    // Inserting starts in a task of its own: a long page's read is task enough.
+    if (inserts.length) later();
     else {
-      if (!queue.length) options.onPass?.([...mounted.values()].map((m) => m.target), url, lastRead);
+      report();
       settle();
     }
   };
@@ -231,28 +299,29 @@ export function startEngine(options: EngineOptions): Engine {
 
   signal.addEventListener('abort', () => {
     observer.disconnect();
+    io?.disconnect();
     clearInterval(urlTimer);
     clearTimeout(passTimer);
     channel.port1.close();
     passTimer = undefined;
     slicePending = false;
-    for (const r of ready) r.handle.destroy();
-    ready = [];
-    queue = [];
-    for (const key of [...mounted.keys()]) unmount(key);
+    inserts = [];
+    for (const e of [...entries.values()]) remove(e);
     settle();
   });
 
-  pass();
+  // The first read in a task of its own, not in the one that runs the content script.
+  passTimer = setTimeout(pass, 0);
   return {
     rescan: schedule,
     get size() {
-      return mounted.size;
+      return rendered;
     },
-    idle: () => new Promise<void>((resolve) => {
-      idleWaiters.push(resolve);
-      settle();
-    }),
+    idle: () =>
+      new Promise<void>((resolve) => {
+        idleWaiters.push(resolve);
+        settle();
+      }),
   };
 }
 
@@ -265,13 +334,6 @@ function onlyOurHosts(nodes: NodeList): boolean {
 }
 
 /** Removes overlays another (older or orphaned) Tend left in the page. */
-export function removeForeignHosts(doc: Document, instance: string): number {
-  let removed = 0;
-  for (const host of doc.querySelectorAll<HTMLElement>(HOST_TAG)) {
-    if (host.dataset.tendInstance !== instance) {
-      host.remove();
-      removed++;
-    }
-  }
-  return removed;
+export function removeForeignHosts(doc: Document, instance: string): void {
+  for (const host of doc.querySelectorAll<HTMLElement>(HOST_TAG)) if (host.dataset.tendInstance !== instance) host.remove();
 }

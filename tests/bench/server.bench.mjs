@@ -7,7 +7,7 @@
  * PostgreSQL with one instance and across two (sockets on B, pushes through A, news by
  * LISTEN/NOTIFY). Each server runs in its own process, as `npm run server` starts it.
  *
- *     npm run bench -- server [--batches=300] [--rounds=40] [--sockets=100] [--concurrency=8]
+ *     npm run bench -- server [--batches=300] [--rounds=40] [--sockets=100] [--concurrency=8] [--only=push]
  *
  * PostgreSQL is used at 127.0.0.1:5432 (user postgres or root, trust auth) when reachable,
  * in a fresh database dropped afterwards; otherwise its rows say why they were skipped.
@@ -15,8 +15,9 @@
 import { spawn } from 'node:child_process';
 import { Agent, request } from 'node:http';
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
+import { fileURLToPath } from 'node:url';
 import path from 'node:path';
 import pg from 'pg';
 import WebSocket from 'ws';
@@ -37,7 +38,9 @@ const ALPHABET = '0123456789ABCDEFGHJKMNPQRSTVWXYZ';
 function startServer(ctx, env) {
   return new Promise((resolve, reject) => {
     // Node with tsx's loader: one process, the server itself (the tsx command adds a wrapper).
-    const child = spawn(process.execPath, ['--import', 'tsx', 'server/main.ts'], {
+    // TEND_BENCH_SERVER_ARGS: more Node flags for the servers (e.g. `--cpu-prof --cpu-prof-dir=DIR`).
+    const extra = (process.env.TEND_BENCH_SERVER_ARGS ?? '').split(' ').filter(Boolean);
+    const child = spawn(process.execPath, [...extra, '--import', 'tsx', 'server/main.ts'], {
       cwd: ctx.root,
       env: { ...process.env, PORT: '0', HOST: '127.0.0.1', TEND_RATE_LIMIT: 'off', ...env },
       stdio: ['ignore', 'pipe', 'pipe'],
@@ -51,6 +54,15 @@ function startServer(ctx, env) {
         clearTimeout(timer);
         resolve({
           url: m[1],
+          /** CPU time the server process has used so far, in ms (Linux /proc; NaN elsewhere). */
+          cpuMs: () => {
+            try {
+              const f = readFileSync(`/proc/${child.pid}/stat`, 'utf8').split(') ')[1].split(' ');
+              return ((Number(f[11]) + Number(f[12])) * 1000) / 100;
+            } catch {
+              return NaN;
+            }
+          },
           stop: () =>
             new Promise((done) => {
               if (child.exitCode !== null) return done();
@@ -162,16 +174,35 @@ function post(url, pathname, token, body) {
   });
 }
 
-/** Pushes `batches` batches of 100 from every member, `concurrency` requests in flight. */
+/**
+ * Pushes `batches` batches of 100 from every member, `concurrency` requests in flight, from a
+ * load client in a process of its own (this file run as a script), so the client's JSON and
+ * HTTP work does not share a core's time slices with the bench's own bookkeeping.
+ */
 async function throughput(ctx, url, members, { batches, concurrency }) {
+  const job = JSON.stringify({ url, members: members.map((m) => ({ token: m.token, id: m.member.id })), batches, concurrency });
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [fileURLToPath(import.meta.url), '--load'], { cwd: ctx.root, stdio: ['pipe', 'pipe', 'pipe'] });
+    let out = '';
+    let err = '';
+    child.stdout.on('data', (d) => (out += d));
+    child.stderr.on('data', (d) => (err += d));
+    child.once('exit', (code) => (code === 0 ? resolve(JSON.parse(out)) : reject(new Error(`load client failed (${code}): ${err}`))));
+    child.stdin.end(job);
+  });
+}
+
+/** The load client itself (`node server.bench.mjs --load`, the job on stdin, the result on stdout). */
+async function loadClient(job) {
+  const { url, members, batches, concurrency } = job;
   // Warm-up (not counted): enough batches that the server's JIT and SQLite's cache are warm,
   // so the first configuration measured is not penalised against the second.
   for (let round = 0; round < 5; round++) {
-    await Promise.all(members.map((m, i) => api(url, 'POST', '/v1/ops', { token: m.token, body: batch(m.member.id, 1_000_000 + round * members.length + i, 100) })));
+    await Promise.all(members.map((m, i) => post(url, '/v1/ops', m.token, batch(m.id, 1_000_000 + round * members.length + i, 100))));
   }
   const bodies = Array.from({ length: batches }, (_, b) => {
     const m = members[b % members.length];
-    return { token: m.token, body: batch(m.member.id, b) };
+    return { token: m.token, body: batch(m.id, b) };
   });
   let next = 0;
   let accepted = 0;
@@ -187,7 +218,21 @@ async function throughput(ctx, url, members, { batches, concurrency }) {
     }),
   );
   const ms = performance.now() - started;
+  agent.destroy();
   return { ops: batches * 100, ms, opsPerS: (batches * 100 * 1000) / ms, accepted, rejected };
+}
+
+if (process.argv.includes('--load')) {
+  let input = '';
+  process.stdin.on('data', (d) => (input += d));
+  process.stdin.on('end', async () => {
+    try {
+      process.stdout.write(JSON.stringify(await loadClient(JSON.parse(input))));
+    } catch (e) {
+      process.stderr.write(String(e?.stack ?? e));
+      process.exitCode = 1;
+    }
+  });
 }
 
 /** Opens `n` live sockets (tickets from `token`) on `url`, starting after the current head. */
@@ -289,11 +334,17 @@ export async function run(ctx) {
       const server = await startServer(ctx, env);
       closeAll.unshift(server.stop);
       const members = await team(ctx, env, server.url, 4, 'bench');
-      pushRow(`SQLite push, 1 instance, ${label}`, await throughput(ctx, server.url, members, { batches, concurrency }), GOAL_SQLITE_OPS);
+      const cpu0 = server.cpuMs();
+      const r = await throughput(ctx, server.url, members, { batches, concurrency });
+      pushRow(`SQLite push, 1 instance, ${label}`, r, GOAL_SQLITE_OPS);
+      // Server CPU per op: what a quiet machine's throughput would be bounded by, however busy this one is.
+      const cpu = server.cpuMs() - cpu0;
+      rows.push([`  server CPU (incl. 5 warm-up batches per member)`, `${fmt.ms((cpu * 1000) / (r.ops + 2_000))} per 1,000 ops`, `(${fmt.int(((r.ops + 2_000) * 1000) / cpu)} ops per CPU-second)`]);
       return { server, members };
     };
     await (await sqliteRun('normal', 'synchronous=NORMAL (not durable on power loss)')).server.stop();
     const { server: sqlite, members: sMembers } = await sqliteRun('full', 'synchronous=FULL (durable; the default)');
+    if (ctx.options.only === 'push') return [{ title: 'Team sync server (loopback): SQLite push only', rows, notes }];
     ctx.log(`SQLite: fan-out to ${socketCount} sockets, ${rounds} rounds`);
     const sSocks = await sockets(sqlite.url, sMembers[1].token, socketCount);
     fanRow(`SQLite fan-out to ${socketCount} sockets`, await fanout(sqlite.url, sMembers[0].token, sMembers[0].member.id, sSocks, rounds), GOAL_FANOUT_ONE_MS);
@@ -313,7 +364,11 @@ export async function run(ctx) {
       closeAll.unshift(b.stop);
       const pMembers = await team(ctx, pgEnv, a.url, 4, 'bench');
       ctx.log(`PostgreSQL: pushing ${batches} batches of 100`);
-      pushRow('PostgreSQL push, 1 instance', await throughput(ctx, a.url, pMembers, { batches, concurrency }), GOAL_PG_OPS);
+      const pcpu0 = a.cpuMs();
+      const pr = await throughput(ctx, a.url, pMembers, { batches, concurrency });
+      pushRow('PostgreSQL push, 1 instance', pr, GOAL_PG_OPS);
+      const pcpu = a.cpuMs() - pcpu0;
+      rows.push([`  server CPU (incl. warm-up; PostgreSQL's own not counted)`, `${fmt.ms((pcpu * 1000) / (pr.ops + 2_000))} per 1,000 ops`, `(${fmt.int(((pr.ops + 2_000) * 1000) / pcpu)} ops per CPU-second)`]);
       ctx.log(`PostgreSQL: pushing ${batches} batches of 100 through two instances`);
       const half = Math.ceil(concurrency / 2);
       const [ra, rb] = await Promise.all([
@@ -338,7 +393,7 @@ export async function run(ctx) {
   notes.push(
     `push: ${concurrency} requests in flight from 4 members, batches of 100 (40% endorse with a note, 30% observe, 30% claim); after five warm-up batches each`,
     `fan-out: from just before the push request to each socket's receipt of the op (push round trip + commit + delivery), ${rounds} ops one at a time after 3 warm-up ops`,
-    `every server in its own process (tsx server/main.ts, rate limit off), the load client in the bench process; 127.0.0.1 only`,
+    `every server in its own process (tsx server/main.ts, rate limit off), the push load client in another (this file with --load), fan-out in the bench process; 127.0.0.1 only`,
     `SQLite durability: FULL syncs the WAL on every commit, so an acknowledged op survives power loss; NORMAL syncs at checkpoints only`,
   );
   return [{ title: 'Team sync server (loopback)', rows, notes }];

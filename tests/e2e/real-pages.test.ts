@@ -1,9 +1,12 @@
 /**
  * Real saved pages of GitHub, Stack Overflow and Reddit in real Chromium, served under their
  * real addresses with `Content-Security-Policy: script-src 'none'` (their scripts never run):
- * Tend mounts a control on every post a reader sees, and each is drawn — on Reddit inside the
- * page's own shadow roots, where only slotted content shows. Without the real pages beside the
- * repository this skips with one line (and fails in CI).
+ * Tend holds a place on every post at once, draws the controls of the first screen, and — the
+ * window swept down the page, then each post still without controls scrolled to — ends with a
+ * drawn control on every post, including those the browser does not lay out (replies inside a
+ * collapsed Reddit comment); on Reddit inside the page's own shadow roots, where only slotted
+ * content shows. Without the real pages beside the repository this skips with one line (and
+ * fails in CI).
  */
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, inject } from 'vitest';
@@ -37,33 +40,65 @@ describeReal('real saved pages in Chromium', () => {
       await server?.close();
     });
 
-    const visibleControls = (page: Page, kind: string) =>
+    /** Each overlay of a kind, in page order: whether its control is drawn, and whether it is in the window. */
+    const overlays = (page: Page, kind: string) =>
       page.locator(`tend-overlay[data-tend-kind="${kind}"]`).evaluateAll((hosts) =>
-        hosts.filter((h) => {
+        hosts.map((h) => {
           const button = h.shadowRoot?.querySelector('button, .tend-chip');
           const r = button?.getBoundingClientRect();
-          return !!r && r.width > 0 && r.height > 0 && getComputedStyle(button!).visibility !== 'hidden';
-        }).length,
+          const box = h.getBoundingClientRect();
+          return {
+            drawn: !!r && r.width > 0 && r.height > 0 && getComputedStyle(button!).visibility !== 'hidden',
+            // Shown to the reader: laid out, not in content the page does not draw (a closed <details>).
+            inWindow: h.checkVisibility() && box.height > 0 && box.bottom > 0 && box.top < innerHeight,
+          };
+        }),
       );
+    const drawnCount = async (page: Page, kind: string) => (await overlays(page, kind)).filter((o) => o.drawn).length;
+    /** How many overlays in the window have no drawn control yet. */
+    const bareInWindow = async (page: Page, kind: string) => (await overlays(page, kind)).filter((o) => o.inWindow && !o.drawn).length;
 
     for (const p of PAGES) {
-      itReal(`${p.name}: a control on every post and thread a reader sees, each drawn`, async () => {
+      itReal(`${p.name}: a control on every post and thread, drawn where the reader goes`, async () => {
         const page = await ext.context.newPage();
         await page.goto(server.url(p.path, p.host));
         const kind = p.posts ? 'post' : 'thread-row';
         const expected = p.posts || ('rows' in p ? p.rows : 0);
-        await expect.poll(() => page.locator(`tend-overlay[data-tend-kind="${kind}"]`).count(), { timeout: 20_000 }).toBe(expected);
-        await expect.poll(() => visibleControls(page, kind)).toBe(expected);
+        const hosts = page.locator(`tend-overlay[data-tend-kind="${kind}"]`);
+        // Every post has its place at once; the first screen's controls are drawn.
+        await expect.poll(() => hosts.count(), { timeout: 20_000 }).toBe(expected);
+        await expect.poll(() => bareInWindow(page, kind)).toBe(0);
+        expect(await drawnCount(page, kind)).toBeGreaterThan(0);
         expect(await page.locator('tend-overlay[data-tend-kind="thread"]').count()).toBe(p.thread);
-        if (p.thread) await expect.poll(() => visibleControls(page, 'thread')).toBe(1);
+        if (p.thread) await expect.poll(() => drawnCount(page, 'thread')).toBe(1);
         await screenshot(page, p.name, { fullPage: false });
+
+        // The window swept down the page: wherever it stops, what it shows is drawn.
+        const { height, step } = await page.evaluate(() => ({ height: document.documentElement.scrollHeight, step: Math.round(innerHeight * 0.8) }));
+        for (let y = step; y < height; y += step) {
+          await page.evaluate((top) => scrollTo(0, top), y);
+          await expect.poll(() => bareInWindow(page, kind), { message: `overlays without controls in the window at ${y}px` }).toBe(0);
+        }
+        // Each post still without a drawn control is scrolled to; it must be drawn then.
+        const bare: number[] = [];
+        for (const [i, o] of (await overlays(page, kind)).entries()) {
+          if (o.drawn) continue;
+          await hosts.nth(i).evaluate((h) => h.scrollIntoView({ block: 'center' }));
+          const drawn = await expect
+            .poll(async () => (await overlays(page, kind))[i]?.drawn, { timeout: 3_000 })
+            .toBe(true)
+            .then(() => true, () => false);
+          if (!drawn) bare.push(i);
+        }
+        expect(bare, 'overlays never drawn, by their place in the page').toEqual([]);
+        expect(await drawnCount(page, kind)).toBe(expected);
         if (p.posts > 1) {
           // The comments (or answers), where most of the controls are.
-          await page.locator('tend-overlay[data-tend-kind="post"]').nth(2).scrollIntoViewIfNeeded();
+          await hosts.nth(2).scrollIntoViewIfNeeded();
           await screenshot(page, `${p.name}-posts`, { fullPage: false });
         }
         await page.close();
-      }, 60_000);
+      }, 90_000);
     }
   });
 });

@@ -87,11 +87,30 @@ describeFlow('Tend on Discourse', () => {
     await page.close();
   });
 
-  it('mounts all overlays on a topic with 1,000 posts, one per post', async () => {
+  it('holds a place for every post of a 1,000-post topic and draws controls where the reader is', async () => {
     const page = await open('/t/a-very-long-topic/5000');
     await expect.poll(() => page.count(POST_OVERLAYS), { timeout: 30_000 }).toBe(1_000);
     expect(await page.count(CLAIM_BAR)).toBe(1);
     expect(await page.count('article tend-overlay')).toBe(1_000);
+    // The first screen has its controls; the end of the topic, far away, not yet.
+    await expect.poll(() => postOverlay(page, 1).text()).toMatch(/This helped/);
+    await expect.poll(() => claimBar(page).text()).toMatch(/I'll handle this/);
+    expect(await postOverlay(page, 1_000).count('button')).toBe(0);
+    /** Where the last post starts, from the top of the page. */
+    const lastPostTop = () => page.evaluate(() => Math.round(document.getElementById('post_1000')!.getBoundingClientRect().top + scrollY));
+    const before = await lastPostTop();
+
+    // At the end: the last posts' controls come, the first ones' go, and nothing moved.
+    await page.evaluate(() => window.scrollTo(0, document.documentElement.scrollHeight));
+    await expect.poll(() => postOverlay(page, 1_000).text(), { timeout: 15_000 }).toMatch(/This helped/);
+    await expect.poll(() => postOverlay(page, 1).count('button'), { timeout: 15_000 }).toBe(0);
+    expect(await lastPostTop()).toBe(before);
+    expect(await page.count(POST_OVERLAYS)).toBe(1_000);
+
+    // Back at the top, the first posts have their controls again.
+    await page.evaluate(() => window.scrollTo(0, 0));
+    await expect.poll(() => postOverlay(page, 1).text(), { timeout: 15_000 }).toMatch(/This helped/);
+    expect(await lastPostTop()).toBe(before);
     await page.close();
   });
 
