@@ -572,20 +572,20 @@ export class TeamStore {
     const inList = <T>(xs: Iterable<T>) => [...xs];
     const fast = this.fast;
     type Body = { key: string; body: string };
-    const [existing, rejected, members, handles, disputeRows, claimRows, endorseRows, obsRows] = await Promise.all([
-      !ids.length ? [] : fast ? fast.byList<{ id: string; seq: number; at: number; actor: string }>('ops', 'id, seq, at, actor', 'id', teamId, ids) : t.selectFrom('ops').select(['id', 'seq', 'at', 'actor']).where('team_id', '=', teamId).where('id', 'in', ids).execute(),
-      !ids.length ? [] : fast ? fast.byList<DB['rejections']>('rejections', '*', 'id', teamId, ids) : t.selectFrom('rejections').selectAll().where('team_id', '=', teamId).where('id', 'in', ids).execute(),
-      t.selectFrom('members').select(['id', 'name', 'role', 'revoked_at']).where('team_id', '=', teamId).execute(),
+    const [existing, rejected, members, handles, disputeRows, claimRows, endorseRows, obsRows] = await inTurn([
+      () => !ids.length ? [] : fast ? fast.byList<{ id: string; seq: number; at: number; actor: string }>('ops', 'id, seq, at, actor', 'id', teamId, ids) : t.selectFrom('ops').select(['id', 'seq', 'at', 'actor']).where('team_id', '=', teamId).where('id', 'in', ids).execute(),
+      () => !ids.length ? [] : fast ? fast.byList<DB['rejections']>('rejections', '*', 'id', teamId, ids) : t.selectFrom('rejections').selectAll().where('team_id', '=', teamId).where('id', 'in', ids).execute(),
+      () => t.selectFrom('members').select(['id', 'name', 'role', 'revoked_at']).where('team_id', '=', teamId).execute(),
       // Linking handles is judged against everyone's; otherwise only the actors' own matter.
-      linking.size
+      () => linking.size
         ? t.selectFrom('handles').selectAll().where('team_id', '=', teamId).execute()
         : actors.length
           ? t.selectFrom('handles').selectAll().where('team_id', '=', teamId).where('member_id', 'in', actors).execute()
           : [],
-      linking.size ? t.selectFrom('handle_disputes').selectAll().where('team_id', '=', teamId).execute() : [],
-      !claimKeys.size ? [] : fast ? fast.byList<Body>('claims', 'key, body', 'key', teamId, inList(claimKeys)) : t.selectFrom('claims').select(['key', 'body']).where('team_id', '=', teamId).where('key', 'in', inList(claimKeys)).execute(),
+      () => linking.size ? t.selectFrom('handle_disputes').selectAll().where('team_id', '=', teamId).execute() : [],
+      () => !claimKeys.size ? [] : fast ? fast.byList<Body>('claims', 'key, body', 'key', teamId, inList(claimKeys)) : t.selectFrom('claims').select(['key', 'body']).where('team_id', '=', teamId).where('key', 'in', inList(claimKeys)).execute(),
       // A member linking handles may have thanked posts under them before: load all they gave.
-      fast && endorseKeys.size && !linking.size
+      () => fast && endorseKeys.size && !linking.size
         ? fast.byList<Body>('endorsements', 'key, body', 'key', teamId, inList(endorseKeys))
         : endorseKeys.size || linking.size
         ? t
@@ -597,7 +597,7 @@ export class TeamStore {
             )
             .execute()
         : [],
-      !obsKeys.size ? [] : fast ? fast.byList<Body>('observations', 'key, body', 'key', teamId, inList(obsKeys)) : t.selectFrom('observations').select(['key', 'body']).where('team_id', '=', teamId).where('key', 'in', inList(obsKeys)).execute(),
+      () => !obsKeys.size ? [] : fast ? fast.byList<Body>('observations', 'key, body', 'key', teamId, inList(obsKeys)) : t.selectFrom('observations').select(['key', 'body']).where('team_id', '=', teamId).where('key', 'in', inList(obsKeys)).execute(),
     ]);
 
     const memberById = new Map(members.map((m) => [m.id, m]));
@@ -783,11 +783,12 @@ export class TeamStore {
       fast.upsert('observations', obsValues, 'team_id, key', ['body']);
       fast.upsert('rejections', newRejections, '', []);
     } else {
-      const writes: Promise<unknown>[] = [];
-      for (const part of chunk(opValues, 200)) writes.push(t.insertInto('ops').values(part).execute());
+      // One query at a time: a transaction is one connection, which runs one query at once.
+      const writes: (() => Promise<unknown>)[] = [];
+      for (const part of chunk(opValues, 200)) writes.push(() => t.insertInto('ops').values(part).execute());
       const upsert = <K extends 'claims' | 'endorsements' | 'observations'>(table: K, values: DB[K][], cols: (keyof DB[K] & string)[]) => {
         for (const part of chunk(values, 200)) {
-          writes.push(
+          writes.push(() =>
             t
               .insertInto(table)
               .values(part as never)
@@ -799,8 +800,8 @@ export class TeamStore {
       upsert('claims', claimValues, ['holder', 'status', 'expires_at', 'body']);
       upsert('endorsements', endorseValues, ['body']);
       upsert('observations', obsValues, ['body']);
-      for (const part of chunk(newRejections, 200)) writes.push(t.insertInto('rejections').values(part).onConflict((oc) => oc.doNothing()).execute());
-      await Promise.all(writes);
+      for (const part of chunk(newRejections, 200)) writes.push(() => t.insertInto('rejections').values(part).onConflict((oc) => oc.doNothing()).execute());
+      await inTurn(writes);
     }
     if (newRejections.length) {
       // A member who keeps sending refused ops cannot grow the table without bound.
@@ -1034,4 +1035,14 @@ export class TeamStore {
     const map = <T>(rows: { key: string; body: string }[]) => new Map(rows.map((r) => [r.key, JSON.parse(r.body) as T]));
     return { claims: map<Claim>(c), endorsements: map<Endorsement>(e), observations: map<Observation>(o) };
   }
+}
+
+/**
+ * Runs queries one after another, in order: inside a transaction they share one connection,
+ * which answers one query at a time (PostgreSQL's client refuses overlapping ones).
+ */
+async function inTurn<T extends unknown[]>(queries: [...{ [K in keyof T]: () => T[K] | Promise<T[K]> }]): Promise<T> {
+  const out: unknown[] = [];
+  for (const q of queries) out.push(await q());
+  return out as T;
 }
