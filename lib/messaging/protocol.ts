@@ -13,6 +13,7 @@ import {
   PostRefSchema,
   SiteSchema,
   ThreadRefSchema,
+  type ErrorCode,
   type Result,
   type ThreadState,
 } from '../domain';
@@ -186,7 +187,10 @@ export interface StateSnapshot {
 export interface SyncStatusView {
   state: 'solo' | 'synced' | 'offline' | 'error';
   lastSyncAt: number | null;
+  /** What went wrong, in English; pages show the code's message with its detail. */
   error?: string;
+  code?: ErrorCode;
+  detail?: string;
   team?: string;
   server?: string;
   role?: 'member' | 'manager';

@@ -118,7 +118,7 @@ describe.skipIf(!e2e.chromium)('background worker, through real runtime messagin
     // …and a release carrying another epoch is refused, with a reason.
     for (const epoch of [0, 2]) {
       const stale = await send({ type: 'thread.release', thread: t, epoch });
-      expect(stale, `epoch ${epoch}`).toEqual({ ok: false, code: 'rejected', error: 'this claim changed since you last saw it' });
+      expect(stale, `epoch ${epoch}`).toEqual({ ok: false, code: 'claim-changed', error: 'this claim changed since you last saw it' });
     }
     expect((await stateOf([], [t])).threads[key(t)]).toMatchObject({ state: 'claimed', epoch: 1 });
 

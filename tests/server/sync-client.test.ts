@@ -273,7 +273,7 @@ describe('sync client against the server', () => {
     expect(bob.client.live).toBe(false);
     await bob.store.act({ type: 'observe', thread: thread('gone'), fields: { title: 'x' } });
     await expect(bob.client.pushOnce()).rejects.toThrow(/no longer signed in/);
-    expect(await bob.client.status()).toMatchObject({ state: 'error', error: expect.stringMatching(/join again/) });
+    expect(await bob.client.status()).toMatchObject({ state: 'error', code: 'sync-auth', error: expect.stringMatching(/join again/) });
   });
 
   it('leaves: forgets the token on the server and the team’s data here, back to solo', async () => {

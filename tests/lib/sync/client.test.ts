@@ -89,7 +89,7 @@ describe('sync client', () => {
       await new Promise((r) => setTimeout(r, 5));
     }
     expect(seen).toEqual([1_000, 2_000, 4_000, 8_000, 8_000]);
-    expect(await client.status()).toMatchObject({ state: 'offline', error: expect.stringMatching(/network down/) });
+    expect(await client.status()).toMatchObject({ state: 'offline', code: 'sync-network', error: expect.stringMatching(/network down/), detail: expect.stringMatching(/network down/) });
     expect((await store.outbox()).length).toBe(1);
     // While backing off, a local write does not hammer the server.
     const calls = fetch.mock.calls.length;
@@ -154,7 +154,7 @@ describe('sync client', () => {
     const client = new SyncClient({ store, fetch: fetch as unknown as typeof globalThis.fetch, timers: clock.timers });
     await store.act({ type: 'claim', thread: { site: SITE, threadId: '1' } });
     await expect(client.pushOnce()).rejects.toThrow(/^update Tend/);
-    expect(await client.status()).toMatchObject({ state: 'error', error: expect.stringMatching(/^update Tend/) });
+    expect(await client.status()).toMatchObject({ state: 'error', code: 'sync-version', error: expect.stringMatching(/^update Tend/) });
     expect(clock.delays()).toEqual([]);
     const [, init] = fetch.mock.calls[0] as unknown as [string, RequestInit];
     expect((init.headers as Record<string, string>)['Tend-Protocol']).toBe('1');
