@@ -13,6 +13,8 @@ import { OVERLAY_CSS } from '../../components/overlays/styles';
 import { I18n } from '../../components/i18n';
 import { canonicalSite, postKey, sameHandle, threadKey, type PostRef, type ThreadRef } from '../../lib/domain/refs';
 import { browserT } from '../../lib/i18n';
+import { errorText } from '../../components/errors';
+import type { Failure } from '../../lib/domain/result';
 import { request, subscribe, type Subscription } from '../../lib/messaging/client';
 import { isBuiltInOrigin } from '../../lib/permissions/origins';
 import type { SeenThreadSchema, StateSnapshot } from '../../lib/messaging/protocol';
@@ -293,7 +295,7 @@ function useAction(page: PageContext, host: HTMLElement) {
    * from the click's next frame (set here, before anything is awaited), the stored or refused
    * state once the background answers.
    */
-  const run = async (event: Event, what: string, send: () => Promise<{ ok: true; value: StateSnapshot } | { ok: false; error: string }>): Promise<boolean> => {
+  const run = async (event: Event, what: string, send: () => Promise<{ ok: true; value: StateSnapshot } | Failure>): Promise<boolean> => {
     setError(null);
     setBusy(true);
     if (!(await page.guard.allow(event, host, what))) {
@@ -303,7 +305,7 @@ function useAction(page: PageContext, host: HTMLElement) {
     const r = await send();
     setBusy(false);
     if (r.ok) page.state.apply(r.value);
-    else setError(r.error);
+    else setError(errorText(browserT, r));
     return r.ok;
   };
   return { busy, error, run };
