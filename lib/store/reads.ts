@@ -244,7 +244,8 @@ export abstract class StoreReads {
           .filter(({ e }) => !e.retracted)
           .map(({ e, pending }) => ({
             actor: e.actor,
-            name: e.actor === me?.id ? me.name || 'You' : (names.get(e.actor) ?? 'A teammate'),
+            // Empty when unknown: the page says "you" or "a teammate" in its own language.
+            name: e.actor === me?.id ? me.name : (names.get(e.actor) ?? ''),
             note: e.note,
             hlc: e.hlc,
             pending,

@@ -50,7 +50,8 @@ export async function snapshot(store: StoreReads, posts: readonly PostRef[], thr
         c && isActive(c, now)
           ? {
               holder: c.holder,
-              holderName: c.holder === me.id ? me.name || 'You' : (names.get(c.holder) ?? 'A teammate'),
+              // Empty when unknown: the overlay says "a teammate" in the page's language.
+              holderName: c.holder === me.id ? me.name : (names.get(c.holder) ?? ''),
               mine: c.holder === me.id,
               epoch: c.epoch,
               since: c.since,
