@@ -65,10 +65,8 @@ export const ERROR_CODES = [
 /** A stable reason for a failure, which pages translate. */
 export type ErrorCode = (typeof ERROR_CODES)[number];
 
-const KNOWN: ReadonlySet<string> = new Set(ERROR_CODES);
-
-/** Whether a value is one of Tend's error codes. */
-export const isErrorCode = (code: unknown): code is ErrorCode => typeof code === 'string' && KNOWN.has(code);
+/** Whether a value is one of Tend's error codes. (No set built at load: content scripts that never ask carry none.) */
+export const isErrorCode = (code: unknown): code is ErrorCode => typeof code === 'string' && (ERROR_CODES as readonly string[]).includes(code);
 
 /** A failed result: the code to translate, an English reason, and what the message names. */
 export type Failure = { ok: false; error: string; code: ErrorCode; detail?: string };
