@@ -82,6 +82,38 @@ export const err = <T = never>(code: ErrorCode, error: string, detail?: string):
   detail === undefined ? { ok: false, error, code } : { ok: false, error, code, detail };
 
 /**
+ * Why the team server refused one of my ops, as kept and shown: its reason in the server's words,
+ * and our code (with the holder's name as detail) where the server's code is one Tend words itself.
+ */
+export interface Refusal {
+  error: string;
+  code?: ErrorCode;
+  detail?: string;
+}
+
+/** The server's refusal codes Tend has words for: the same rules the store checks before sending. */
+const SERVER_REFUSALS: Readonly<Record<string, ErrorCode>> = {
+  held: 'claim-held',
+  'stale-epoch': 'claim-changed',
+  'not-holder': 'claim-not-yours',
+  'not-claimed': 'claim-none',
+  expired: 'claim-expired',
+  'self-endorsement': 'own-post',
+  'not-manager': 'not-manager',
+};
+
+/**
+ * Our code for a refusal the team server sent. Its other refusals (a disputed handle, an unknown
+ * member, a clock too far ahead, an op it cannot read, a reused op id) have no code here: they
+ * are shown in the server's own words, which a server of another version may change.
+ */
+export function serverRefusal(serverCode: string | undefined, reason: string, holder?: string): Refusal {
+  const code = serverCode && Object.hasOwn(SERVER_REFUSALS, serverCode) ? SERVER_REFUSALS[serverCode] : undefined;
+  if (!code) return { error: reason };
+  return holder && (code === 'claim-held' || code === 'claim-not-yours') ? { error: reason, code, detail: holder } : { error: reason, code };
+}
+
+/**
  * An error a background module throws with a code (store, sync, site access): the router
  * answers with its code and detail instead of a bare message.
  */

@@ -14,6 +14,7 @@ import {
   SiteSchema,
   ThreadRefSchema,
   type ErrorCode,
+  type Refusal,
   type Result,
   type ThreadState,
 } from '../domain';
@@ -155,7 +156,7 @@ export interface PostState {
   /** Whether I endorse it (pending or accepted). */
   mine: boolean;
   /** Why the team server refused my last action here, lately; null otherwise. */
-  refused?: string | null;
+  refused?: Refusal | null;
 }
 
 /** A thread's claim and state, as the claim control and list chips show them. */
@@ -165,7 +166,7 @@ export interface ThreadStateView {
   /** The claim epoch the next renew, release, resolve or handoff must carry. */
   epoch: number;
   /** Why the team server refused my last action here, lately ("Sam claimed this first"). */
-  refused?: string | null;
+  refused?: Refusal | null;
   claim: null | {
     holder: string;
     holderName: string;

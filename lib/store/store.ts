@@ -30,6 +30,7 @@ import {
   type Payload,
   type SiteDescription,
   type TeamSites,
+  type ErrorCode,
 } from '../domain';
 import { AggregateBook, mergeAggregate } from './aggregates';
 import { CLAIM_REFUSALS, StoreError, toStoreError } from './errors';
@@ -284,7 +285,7 @@ export class TendStore extends StoreReads {
   }
 
   /** The authority refused one of my pending ops: drop it and keep the reason to show. */
-  async reject(opId: string, reason: string, now: number = this.now()): Promise<Changes> {
+  async reject(opId: string, reason: string, now: number = this.now(), coded: { code?: ErrorCode; detail?: string } = {}): Promise<Changes> {
     return this.write(async (tx) => {
       const outbox = tx.objectStore('outbox');
       const record = await outbox.get(opId);
@@ -293,7 +294,8 @@ export class TendStore extends StoreReads {
       await outbox.delete(opId);
       const meta = tx.objectStore('meta');
       const notices = ((await meta.get('rejections')) as Rejection[] | undefined) ?? [];
-      await meta.put([{ op: record.op, reason, at: now }, ...notices].slice(0, 50), 'rejections');
+      const notice: Rejection = { op: record.op, reason, at: now, ...(coded.code ? { code: coded.code } : {}), ...(coded.detail ? { detail: coded.detail } : {}) };
+      await meta.put([notice, ...notices].slice(0, 50), 'rejections');
       markChanged(changes, record.op, record.op.actor);
       return changes;
     });

@@ -9,7 +9,7 @@
  * ack), and the pull cursor moves in the transaction that applies the page it ends.
  * Solo mode (no team) makes no request at all.
  */
-import { handleKey, OP_VERSION, parseOp, type AcceptedOp, type ErrorCode, type Op } from '../domain';
+import { handleKey, OP_VERSION, parseOp, serverRefusal, type AcceptedOp, type ErrorCode, type Op } from '../domain';
 import type { Changes, PersonRecord, TendStore } from '../store';
 
 /** Sync protocol version, sent as the `Tend-Protocol` header. */
@@ -463,7 +463,7 @@ export class SyncClient {
         if (!batch.length) break;
         sent = true;
         const { results } = (await this.request(link.server, link.token, 'POST', '/v1/ops', { ops: batch.map((r) => r.op) })) as {
-          results: ({ id: string; ok: true; seq: number; at: number } | { id: string; ok: false; code: string; reason: string })[];
+          results: ({ id: string; ok: true; seq: number; at: number } | { id: string; ok: false; code: string; reason: string; holder?: string })[];
         };
         await this.exclusive(() => this.applyAcks(link, batch.map((r) => r.op), results));
         if (batch.length < this.batchSize) break;
@@ -497,14 +497,17 @@ export class SyncClient {
    * it; otherwise others' ops came in between: order-insensitive ops (endorsements,
    * observations) are applied now and the rest arrive in order with a pull.
    */
-  private async applyAcks(link: TeamLink, sent: readonly Op[], results: readonly { id: string; ok: boolean; seq?: number; at?: number; code?: string; reason?: string }[]): Promise<void> {
+  private async applyAcks(link: TeamLink, sent: readonly Op[], results: readonly { id: string; ok: boolean; seq?: number; at?: number; code?: string; reason?: string; holder?: string }[]): Promise<void> {
     const byId = new Map(sent.map((op) => [op.id, op]));
     const accepted: AcceptedOp[] = [];
     for (const r of results) {
       const op = byId.get(r.id);
       if (!op) continue;
       if (r.ok && typeof r.seq === 'number' && typeof r.at === 'number') accepted.push({ ...op, actor: link.memberId, seq: r.seq, at: r.at } as AcceptedOp);
-      else if (!r.ok) this.emit(await this.store.reject(r.id, r.reason ?? r.code ?? 'refused by the team server', this.now()));
+      else if (!r.ok) {
+        const refusal = serverRefusal(r.code, r.reason ?? r.code ?? 'refused by the team server', r.holder);
+        this.emit(await this.store.reject(r.id, refusal.error, this.now(), refusal));
+      }
     }
     if (!accepted.length) return;
     accepted.sort((a, b) => a.seq - b.seq);

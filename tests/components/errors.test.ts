@@ -8,7 +8,7 @@ import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { errorKey, errorText } from '../../components/errors';
 import type { Translate } from '../../components/i18n';
-import { ERROR_CODES, err, failureOf, CodedError } from '../../lib/domain/result';
+import { ERROR_CODES, err, failureOf, serverRefusal, CodedError } from '../../lib/domain/result';
 import { StoreError } from '../../lib/store';
 
 const DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../public/_locales');
@@ -74,6 +74,17 @@ describe('error messages', () => {
   it('shows a reason without a known code as it came', () => {
     expect(errorText(T.es, { error: 'something odd' })).toBe('something odd');
     expect(errorText(T.es, { code: 'made-up', error: 'something odd' })).toBe('something odd');
+  });
+
+  it('words the team server’s refusals Tend knows, and shows the others as the server sent them', () => {
+    expect(serverRefusal('held', 'Sam claimed this first', 'Sam')).toEqual({ error: 'Sam claimed this first', code: 'claim-held', detail: 'Sam' });
+    expect(errorText(T.es, serverRefusal('held', 'Sam claimed this first', 'Sam'))).toBe('Sam lo reclamó primero.');
+    expect(errorText(T.es, serverRefusal('stale-epoch', 'this claim changed since you last saw it'))).toBe('Este reclamo cambió desde la última vez que lo viste.');
+    expect(errorText(T.es, serverRefusal('self-endorsement', 'you cannot endorse your own post'))).toBe('No puedes agradecer tu propia publicación.');
+    const clock = 'this device’s clock is more than 60 minutes ahead: set the right time and try again';
+    expect(serverRefusal('clock', clock)).toEqual({ error: clock });
+    expect(errorText(T.es, serverRefusal('clock', clock))).toBe(clock);
+    expect(serverRefusal('toString', 'odd')).toEqual({ error: 'odd' });
   });
 
   it('keeps the code and detail of what the background threw', () => {

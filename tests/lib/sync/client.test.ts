@@ -72,6 +72,37 @@ describe('sync client', () => {
     expect(() => normalizeServerUrl('tend')).toThrow(/not a URL/);
   });
 
+  it('gives address problems their codes', () => {
+    expect(() => normalizeServerUrl('http://tend.example.org')).toThrow(expect.objectContaining({ code: 'server-https' }));
+    expect(() => normalizeServerUrl('https://u:p@tend.example.org')).toThrow(expect.objectContaining({ code: 'server-credentials' }));
+    expect(() => normalizeServerUrl('tend')).toThrow(expect.objectContaining({ code: 'server-url' }));
+  });
+
+  it('keeps the server’s refusals with Tend’s code where it words them itself, and the server’s words otherwise', async () => {
+    const store = await open();
+    await store.setMeta('team', team);
+    await store.act({ type: 'claim', thread: { site: SITE, threadId: '1' } });
+    await store.act({ type: 'claim', thread: { site: SITE, threadId: '2' } });
+    const [held, clock] = await store.outbox();
+    const fetch = vi.fn(async () =>
+      Response.json({
+        results: [
+          { id: held!.op.id, ok: false, code: 'held', reason: 'Sam claimed this first', holder: 'Sam', holderId: 'sam1' },
+          { id: clock!.op.id, ok: false, code: 'clock', reason: 'this device’s clock is more than 60 minutes ahead' },
+        ],
+      }),
+    );
+    const client = new SyncClient({ store, fetch: fetch as unknown as typeof globalThis.fetch, timers: manualTimers().timers });
+    await client.pushOnce();
+    const rejections = await store.rejections();
+    expect(rejections.find((r) => r.op.id === held!.op.id)).toMatchObject({ reason: 'Sam claimed this first', code: 'claim-held', detail: 'Sam' });
+    const other = rejections.find((r) => r.op.id === clock!.op.id)!;
+    expect(other.reason).toBe('this device’s clock is more than 60 minutes ahead');
+    expect(other.code).toBeUndefined();
+    expect(await store.outbox()).toEqual([]);
+    client.close();
+  });
+
   it('backs off exponentially while the server cannot be reached, keeping the outbox', async () => {
     const store = await open();
     await store.setMeta('team', team);
