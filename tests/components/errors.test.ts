@@ -45,7 +45,7 @@ describe('error messages', () => {
     ['en', err('claim-held', 'Sam claimed this first', 'Sam'), 'Sam claimed this first.'],
     ['es', err('claim-held', 'Sam claimed this first', 'Sam'), 'Sam lo reclamó primero.'],
     ['en', err('claim-not-yours', 'A teammate holds this claim, not you'), 'A teammate holds this claim, not you.'],
-    ['es', err('claim-not-yours', 'A teammate holds this claim, not you'), 'Alguien del equipo tiene este reclamo, no tú.'],
+    ['es', err('claim-not-yours', 'A teammate holds this claim, not you'), 'Alguien del equipo tiene esta reclamación, no tú.'],
     ['en', err('own-post', 'you cannot endorse your own post'), 'You cannot thank your own post.'],
     ['es', err('own-post', 'you cannot endorse your own post'), 'No puedes agradecer tu propia publicación.'],
     ['en', err('site-not-granted', 'Tend is not allowed on forum.example.org yet', 'forum.example.org'), 'Tend is not allowed on forum.example.org yet.'],
@@ -79,7 +79,7 @@ describe('error messages', () => {
   it('words the team server’s refusals Tend knows, and shows the others as the server sent them', () => {
     expect(serverRefusal('held', 'Sam claimed this first', 'Sam')).toEqual({ error: 'Sam claimed this first', code: 'claim-held', detail: 'Sam' });
     expect(errorText(T.es, serverRefusal('held', 'Sam claimed this first', 'Sam'))).toBe('Sam lo reclamó primero.');
-    expect(errorText(T.es, serverRefusal('stale-epoch', 'this claim changed since you last saw it'))).toBe('Este reclamo cambió desde la última vez que lo viste.');
+    expect(errorText(T.es, serverRefusal('stale-epoch', 'this claim changed since you last saw it'))).toBe('Esta reclamación cambió desde la última vez que la viste.');
     expect(errorText(T.es, serverRefusal('self-endorsement', 'you cannot endorse your own post'))).toBe('No puedes agradecer tu propia publicación.');
     const clock = 'this device’s clock is more than 60 minutes ahead: set the right time and try again';
     expect(serverRefusal('clock', clock)).toEqual({ error: clock });
