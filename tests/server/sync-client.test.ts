@@ -90,7 +90,7 @@ describe('sync client against the server', () => {
     await ann.client.pushOnce();
     expect(await ann.store.outbox()).toEqual([]);
     const rejections = await ann.store.rejections();
-    expect(rejections).toMatchObject([{ op: { type: 'claim' }, reason: 'Bob claimed this first' }]);
+    expect(rejections).toMatchObject([{ op: { type: 'claim' }, reason: 'Bob claimed this first', code: 'claim-held', detail: 'Bob' }]);
     // Others' ops came in between: the claim arrives by pull, in order; everything is applied once.
     const view = await ann.store.claimView(threadKey(t));
     expect(view).toMatchObject({ claim: { holder: bob.joined.member.id }, pending: false });
@@ -130,7 +130,7 @@ describe('sync client against the server', () => {
     // A member cannot: the server refuses, with a reason.
     await bob.store.act({ type: 'site', origin, description: { ...brambleDescription(origin), name: 'Mine now' } });
     await bob.client.pushOnce();
-    expect((await bob.store.rejections())[0]).toMatchObject({ reason: /only a manager/ });
+    expect((await bob.store.rejections())[0]).toMatchObject({ reason: /only a manager/, code: 'not-manager' });
     await ann.client.pullOnce();
     expect(await ann.store.descriptionFor(origin)).toMatchObject({ description: { name: 'Bramble' } });
     // Whatever a client sends, the server validates like the extension: no unsafe pattern gets in.
