@@ -119,6 +119,10 @@ export class SyncError extends Error {
     this.code = coded?.code ?? SYNC_CODES[kind];
     this.detail = coded?.detail ?? message;
   }
+  /** A refusal Tend words itself (a bad address, no team): nothing the server said is in it. */
+  static ours(code: ErrorCode, message: string): SyncError {
+    return new SyncError('refused', message, undefined, undefined, { code, detail: '' });
+  }
   /** Worth retrying later by itself. */
   get retryable(): boolean {
     return this.kind === 'network' || this.kind === 'rate' || this.kind === 'server';
@@ -136,11 +140,11 @@ export function normalizeServerUrl(input: string): string {
   try {
     url = new URL(input.trim());
   } catch {
-    throw new SyncError('refused', 'the server address is not a URL (like https://tend.example.org)', undefined, undefined, { code: 'server-url', detail: '' });
+    throw SyncError.ours('server-url', 'the server address is not a URL (like https://tend.example.org)');
   }
-  if (url.protocol !== 'https:' && url.protocol !== 'http:') throw new SyncError('refused', 'the server address must start with https://', undefined, undefined, { code: 'server-url', detail: '' });
-  if (url.protocol === 'http:' && !isLoopback(url.hostname)) throw new SyncError('refused', 'a team server must use https:// (plain http only on this computer)', undefined, undefined, { code: 'server-https', detail: '' });
-  if (url.username || url.password) throw new SyncError('refused', 'the server address must not carry a user name or password', undefined, undefined, { code: 'server-credentials', detail: '' });
+  if (url.protocol !== 'https:' && url.protocol !== 'http:') throw SyncError.ours('server-url', 'the server address must start with https://');
+  if (url.protocol === 'http:' && !isLoopback(url.hostname)) throw SyncError.ours('server-https', 'a team server must use https:// (plain http only on this computer)');
+  if (url.username || url.password) throw SyncError.ours('server-credentials', 'the server address must not carry a user name or password');
   return `${url.origin}${url.pathname.replace(/\/+$/, '')}`;
 }
 
@@ -213,7 +217,7 @@ export class SyncClient {
    */
   async join(serverUrl: string, code: string, name: string): Promise<{ member: { id: string; name: string; role: 'member' | 'manager' }; team: { id: string; name: string; leaseMs: number } }> {
     const server = normalizeServerUrl(serverUrl);
-    if (await this.team()) throw new SyncError('refused', 'this device is already in a team: leave it first', undefined, undefined, { code: 'already-in-team', detail: '' });
+    if (await this.team()) throw SyncError.ours('already-in-team', 'this device is already in a team: leave it first');
     const joined = (await this.request(server, null, 'POST', '/v1/join', { code, name })) as {
       token: string;
       member: { id: string; name: string; role: 'member' | 'manager' };
@@ -315,7 +319,7 @@ export class SyncClient {
   /** A manager changes the team's lease length on the server; every member gets it with the team settings. */
   async setLeaseMs(leaseMs: number): Promise<number> {
     const link = await this.team();
-    if (!link) throw new SyncError('refused', 'join a team first', undefined, undefined, { code: 'no-team', detail: '' });
+    if (!link) throw SyncError.ours('no-team', 'join a team first');
     const r = (await this.request(link.server, link.token, 'PATCH', '/v1/team', { leaseMs })) as { team: { leaseMs: number } };
     await this.store.setMeta('settings', { leaseMs: r.team.leaseMs });
     return r.team.leaseMs;
