@@ -202,7 +202,7 @@ describe.skipIf(!e2e.chromium)('background worker, through real runtime messagin
     ];
     for (const [name, request] of forged) {
       const reply = await sendFromContent(page, forumUrl, request);
-      expect(reply, name).toEqual({ ok: false, code: 'forbidden', error: `a page on ${forumSite} cannot act on ${META}` });
+      expect(reply, name).toEqual({ ok: false, code: 'forbidden', error: `a page on ${forumSite} cannot act on ${META}`, detail: `a page on ${forumSite} cannot act on ${META}` });
     }
     for (const [name, request] of [
       ['rename me', { type: 'me.setName', name: 'Mallory' }],
