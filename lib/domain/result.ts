@@ -58,6 +58,8 @@ export const ERROR_CODES = [
   'sync-version',
   'sync-rate',
   'sync-refused',
+  'invite-invalid',
+  'too-many-devices',
   // Importing an export.
   'import-invalid',
 ] as const;

@@ -98,6 +98,17 @@ const SYNC_CODES: Record<ErrorKind, ErrorCode> = {
   refused: 'sync-refused',
 };
 
+/**
+ * The team server's refusal codes Tend words itself. Any other refusal is shown in the server's
+ * own words (`sync-refused`), which a server of another version may change.
+ */
+const SERVER_ANSWERS: Readonly<Record<string, ErrorCode>> = {
+  'invalid-code': 'invite-invalid',
+  revoked: 'sync-removed',
+  'too-many-devices': 'too-many-devices',
+  forbidden: 'not-manager',
+};
+
 /** A failed request, classified for retry. */
 export class SyncError extends Error {
   /** The reason's code, for pages to put in words. */
@@ -409,7 +420,9 @@ export class SyncClient {
       throw new SyncError('rate', message, 429, Number.isFinite(after) ? after : 1_000);
     }
     if (res.status >= 500) throw new SyncError('server', message, res.status);
-    throw new SyncError('refused', message, res.status);
+    const code = (data as { code?: unknown } | null)?.code;
+    const ours = typeof code === 'string' && Object.hasOwn(SERVER_ANSWERS, code) ? SERVER_ANSWERS[code] : undefined;
+    throw new SyncError('refused', message, res.status, undefined, ours ? { code: ours, detail: '' } : undefined);
   }
 
   /** Runs store-applying work one at a time, so the cursor only moves forward. */

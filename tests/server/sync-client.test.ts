@@ -312,7 +312,7 @@ describe('sync client against the server', () => {
     const client = new SyncClient({ store, fetch: () => Promise.reject(new Error('no network in this test')) });
     await expect(client.join('http://tend.example.org', 'X', 'Eve')).rejects.toThrow(/https/);
     const real = new SyncClient({ store });
-    await expect(real.join(server.url, 'WRONG-CODE', 'Eve')).rejects.toThrow(/not valid/);
+    await expect(real.join(server.url, 'WRONG-CODE', 'Eve')).rejects.toThrow(expect.objectContaining({ code: 'invite-invalid', message: expect.stringMatching(/not valid/) }));
     expect(await store.teamMode()).toBe(false);
   });
 });

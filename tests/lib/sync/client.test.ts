@@ -78,6 +78,19 @@ describe('sync client', () => {
     expect(() => normalizeServerUrl('tend')).toThrow(expect.objectContaining({ code: 'server-url' }));
   });
 
+  it('words the server’s answers to joining that Tend knows, and passes on the others', async () => {
+    const answer = (status: number, body: object) => vi.fn(async () => Response.json(body, { status }));
+    const join = async (fetch: ReturnType<typeof answer>) => {
+      const client = new SyncClient({ store: await open(), fetch: fetch as unknown as typeof globalThis.fetch, timers: manualTimers().timers });
+      return client.join('https://tend.example.org', 'CODE', 'Ada').then(() => null, (e: unknown) => e);
+    };
+    expect(await join(answer(403, { error: 'this invite code is not valid (mistyped, already used or expired)', code: 'invalid-code' }))).toMatchObject({ kind: 'refused', code: 'invite-invalid', status: 403 });
+    expect(await join(answer(409, { error: 'this member already has 5 devices: leave the team on one of them first', code: 'too-many-devices' }))).toMatchObject({ code: 'too-many-devices' });
+    expect(await join(answer(403, { error: 'this member was removed from the team', code: 'revoked' }))).toMatchObject({ code: 'sync-removed' });
+    expect(await join(answer(400, { error: 'name: too long', code: 'invalid' }))).toMatchObject({ code: 'sync-refused', detail: 'name: too long' });
+    expect(await join(answer(400, { error: 'name: too long', code: 'toString' }))).toMatchObject({ code: 'sync-refused' });
+  });
+
   it('keeps the server’s refusals with Tend’s code where it words them itself, and the server’s words otherwise', async () => {
     const store = await open();
     await store.setMeta('team', team);
