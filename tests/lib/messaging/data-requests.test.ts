@@ -5,7 +5,7 @@ import { EXPORT_VERSION, importChunks, parseExport } from '../../../lib/data/exp
 import { DataError, importExport, type Requester } from '../../../lib/data/io';
 import { createHandler, route, type SenderLike } from '../../../lib/messaging';
 import { TendStore, type Changes } from '../../../lib/store';
-import { DashboardReader } from '../../../lib/store/queries';
+import { TendReader } from '../../../lib/store/queries';
 
 const env = { runtimeId: 'tend-id', extensionBase: 'chrome-extension://tend-id/' };
 const pageSender: SenderLike = { id: 'tend-id', url: 'chrome-extension://tend-id/options.html' };
@@ -23,7 +23,7 @@ async function exportText(): Promise<string> {
   await store.act({ type: 'observe', thread: THREAD, fields: { title: 'Webhooks stop', createdAt: 1_800_000_000_000 } });
   await store.act({ type: 'claim', thread: THREAD });
   await store.act({ type: 'endorse', post: { ...THREAD, postId: '2' }, author: 'sam', viewer: null, note: 'Saved my evening' });
-  const reader = await DashboardReader.open(name);
+  const reader = await TendReader.open(name);
   const dump = await reader.dump();
   reader.close();
   store.close();
@@ -41,7 +41,7 @@ async function setup(wipeBrowser?: () => Promise<void>) {
   const requester = ((request: unknown) => send(request)) as Requester;
   /** What the store holds, as the dashboard reads it. */
   const contents = async () => {
-    const reader = await DashboardReader.open(name);
+    const reader = await TendReader.open(name);
     try {
       const dump = await reader.dump();
       return { ops: dump.ops.length, claims: await reader.claims(), aggregates: await reader.aggregates() };
