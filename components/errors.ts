@@ -9,9 +9,6 @@ import type { Translate } from './i18n';
 /** The message key of an error code. */
 export const errorKey = (code: string): string => `err_${code.replace(/-/g, '_')}`;
 
-/** Codes whose message names a teammate: without a name, the message says "a teammate". */
-const NAMES_SOMEONE: ReadonlySet<string> = new Set(['claim-held', 'claim-not-yours']);
-
 /** A failure as a request answers it, or as sync status keeps it. */
 export interface FailureLike {
   error?: string;
@@ -21,19 +18,13 @@ export interface FailureLike {
 
 /**
  * A failure in words: its code's message with its detail, or (for a code this build has no
- * message for, such as one from a newer team server) its English text as it came.
+ * message for, such as one from a newer team server) its English text as it came. Every code
+ * whose message has a `$1` comes with a detail, except a refusal naming a teammate whose name
+ * Tend does not know: that says "a teammate". No failure, no words.
  */
-export function errorText(t: Translate, failure: FailureLike): string {
-  const fallback = failure.error || failure.code || '';
-  if (!failure.code) return fallback;
-  const key = errorKey(failure.code);
-  const detail = failure.detail || (NAMES_SOMEONE.has(failure.code) ? t('err_someone') : (failure.error ?? ''));
-  let text: string;
-  try {
-    text = t(key, detail);
-  } catch {
-    // A translator that refuses unknown keys (tests) means the same as one that echoes them.
-    return fallback;
-  }
-  return !text || text === key || text.startsWith(`${key}(`) ? fallback : text;
+export function errorText(t: Translate, failure: FailureLike | null | undefined): string {
+  const { code, detail, error = '' } = failure ?? {};
+  const text = code ? t(errorKey(code), detail || t('err_someone')) : '';
+  // A translator without the key answers with the key (the browser's, and the default one).
+  return text && !text.startsWith('err_') ? text : error;
 }

@@ -322,7 +322,7 @@ function PostOverlay({ target, page, host }: { target: PostTarget; page: PageCon
       count={post?.count ?? 0}
       mine={post?.mine ?? false}
       ownPost={own}
-      error={post?.refused ? errorText(browserT, post.refused) : null}
+      error={errorText(browserT, post?.refused) || null}
       panel={() => {
         // A new secret for every opening: the framed panel proves itself with it.
         const nonce = Array.from(crypto.getRandomValues(new Uint8Array(16)), (b) => b.toString(16).padStart(2, '0')).join('');
@@ -346,7 +346,7 @@ function ThreadOverlay({ target, page, host }: { target: ThreadTarget; page: Pag
       now={now}
       busy={busy || !view}
       pending={busy}
-      error={error ?? (view?.refused ? errorText(browserT, view.refused) : null)}
+      error={error || errorText(browserT, view?.refused) || null}
       onAction={(action, e) => {
         const epoch = view?.epoch ?? 0;
         void run(e, browserT(action === 'claim' ? 'ov_claim' : action === 'resolve' ? 'ov_done' : `ov_${action}`), () =>

@@ -80,8 +80,7 @@ export type Result<T> = { ok: true; value: T } | Failure;
 export const ok = <T>(value: T): Result<T> => ({ ok: true, value });
 
 /** A failed result: its code, an English reason, and the detail its message names, if any. */
-export const err = <T = never>(code: ErrorCode, error: string, detail?: string): Result<T> =>
-  detail === undefined ? { ok: false, error, code } : { ok: false, error, code, detail };
+export const err = <T = never>(code: ErrorCode, error: string, detail?: string): Result<T> => ({ ok: false, error, code, detail });
 
 /**
  * Why the team server refused one of my ops, as kept and shown: its reason in the server's words,

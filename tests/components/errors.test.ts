@@ -15,12 +15,13 @@ const DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../pu
 type Messages = Record<string, { message: string }>;
 const read = (locale: string) => JSON.parse(readFileSync(path.join(DIR, locale, 'messages.json'), 'utf8')) as Messages;
 
-/** A translator over one locale's messages, substituting `$1`… as browsers do; a missing key throws. */
+/** A translator over one locale's messages, substituting `$1`… as browsers do. */
 const translator =
   (messages: Messages): Translate =>
   (key, ...subs) => {
     const entry = messages[key];
-    if (!entry) throw new Error(`no message ${key}`);
+    // As the browser's: a missing message answers with its key.
+    if (!entry) return key;
     return entry.message.replace(/\$(\d)/g, (_, i: string) => String(subs[Number(i) - 1] ?? '')).replace(/\$\$/g, '$');
   };
 
