@@ -4,6 +4,7 @@
  */
 import { useEffect, useId, useRef, useState } from 'preact/hooks';
 import type { Result } from '../lib/domain/result';
+import { errorText } from './errors';
 import { useT, type Translate } from './i18n';
 
 /** Longest display name (the `me.setName` request refuses longer). */
@@ -61,7 +62,7 @@ export function NameForm({ name, loadError, onSave, help, class: className = 'ca
       setValue(r.value.name);
       setSaved(r.value.name);
     } else {
-      setError(t('nameSaveError', r.error));
+      setError(t('nameSaveError', errorText(t, r)));
       input.current?.focus();
     }
   };

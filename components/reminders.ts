@@ -3,6 +3,7 @@
  * count and title. Durations come from `time.ts`, numbers from `Intl`, in Tend's language.
  */
 import type { Attention, Notice } from '../lib/reminders/plan';
+import { errorText } from './errors';
 import type { Translate } from './i18n';
 import { hostOf } from './popup/format';
 import { localeOf, timeLeft } from './time';
@@ -28,7 +29,8 @@ export function noticeText(t: Translate, n: Notice, now: number, name: (member: 
         ? { title: t('remindTakenTitle'), message: t('remindTakenBody', name(n.who), thread) }
         : { title: t('remindTakenTitle'), message: t('remindReleasedBody', thread) };
     case 'refused':
-      return { title: t('remindRefusedTitle'), message: t('remindRefusedBody', thread, n.reason ?? '') };
+      // In Tend's words where it has them (the browser's language), else the team server's own.
+      return { title: t('remindRefusedTitle'), message: t('remindRefusedBody', thread, errorText(t, { error: n.reason ?? '', code: n.code, detail: n.detail })) };
   }
 }
 

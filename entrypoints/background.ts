@@ -6,6 +6,7 @@
 import { browser } from 'wxt/browser';
 import { BUILTIN_HOST_PATTERNS } from '../lib/domain/hosts';
 import { canonicalSite } from '../lib/domain/refs';
+import type { Failure } from '../lib/domain/result';
 import { createHandler, route, snapshot, SubscriptionHub, SUBSCRIBE_PORT, type EditorCommand, type EditorEnvelope } from '../lib/messaging';
 import { StoreError, TendStore, type Changes } from '../lib/store';
 import { listenForSiteAccess, originKeyOrNull, originPattern, SiteAccess } from '../lib/permissions';
@@ -168,7 +169,10 @@ export default defineBackground(() => {
     return handler().then(
       (handle) => route(message, sender, env, handle),
       // A full disk at first use is still a full disk: keep the store's code ('quota').
-      (e: unknown) => ({ ok: false, error: `Tend’s database could not be opened: ${e instanceof Error ? e.message : String(e)}`, code: e instanceof StoreError ? e.code : 'store' }),
+      (e: unknown): Failure => {
+        const why = e instanceof Error ? e.message : String(e);
+        return { ok: false, error: `Tend’s database could not be opened: ${why}`, code: e instanceof StoreError ? e.code : 'store', detail: why };
+      },
     );
   });
   browser.runtime.onConnect.addListener((port) => {

@@ -5,6 +5,8 @@
 import './data.css';
 import { useRef, useState } from 'preact/hooks';
 import type { DataIO } from '../../lib/data/io';
+import { isErrorCode } from '../../lib/domain/result';
+import { errorText } from '../errors';
 import { useT } from '../i18n';
 
 export interface DataSettingsProps {
@@ -18,10 +20,11 @@ type Status = { kind: 'idle' } | { kind: 'busy'; text: string } | { kind: 'done'
 
 const loadIO = async (given?: DataIO): Promise<DataIO> => given ?? (await import('../../lib/data/io')).browserDataIO;
 
-/** What went wrong, in words: import problems have codes, anything else its detail. */
+/** What went wrong, in words: a file's problems and the background's refusals have codes, anything else its detail. */
 function problemText(t: ReturnType<typeof useT>, e: unknown): string {
   const code = (e as { code?: string } | null)?.code;
   const detail = (e as { detail?: string } | null)?.detail ?? (e instanceof Error ? e.message : String(e));
+  if (isErrorCode(code) && code !== 'invalid') return errorText(t, { code, detail, error: e instanceof Error ? e.message : String(e) });
   switch (code) {
     case 'not-json':
       return t('data_errNotJson');

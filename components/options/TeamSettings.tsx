@@ -3,6 +3,7 @@
  * invite code; in a team, which team, on which server, where sync stands, and a way to leave.
  */
 import { useState } from 'preact/hooks';
+import { errorText } from '../errors';
 import { useT } from '../i18n';
 import { hostOf } from '../popup/format';
 import { formatDuration, timeAgo } from '../time';
@@ -11,7 +12,10 @@ import { formatDuration, timeAgo } from '../time';
 export interface TeamStatus {
   state: 'solo' | 'synced' | 'offline' | 'error';
   lastSyncAt: number | null;
+  /** What went wrong, in English, with its code and detail to put in words. */
   error?: string;
+  code?: string;
+  detail?: string;
   team?: string;
   server?: string;
   role?: 'member' | 'manager';
@@ -44,7 +48,7 @@ export function describeSync(t: ReturnType<typeof useT>, status: TeamStatus, now
     case 'offline':
       return t('syncOffline');
     case 'error':
-      return t('syncError', status.error ?? '');
+      return t('syncError', errorText(t, status));
   }
 }
 

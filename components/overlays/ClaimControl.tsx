@@ -40,7 +40,7 @@ export function ClaimControl({ state, claim, now, busy, pending, error, onAction
     );
   } else if (claim) {
     // A teammate's name is not the page's to read.
-    body = <SecretSentence class="tend-status" sentence={t('ov_claimOther', SECRET_MARK, timeAgo(t, claim.since, now))} secret={claim.holderName} />;
+    body = <SecretSentence class="tend-status" sentence={t('ov_claimOther', SECRET_MARK, timeAgo(t, claim.since, now))} secret={claim.holderName || t('ov_someone')} />;
   } else if (state === 'resolved') {
     body = <span class="tend-status is-done">✓ {t('ov_resolved')}</span>;
   } else {

@@ -110,7 +110,7 @@ export function EndorsePanel(props: EndorsePanelProps) {
         <ul class="tend-list">
           {list.map((e) => (
             <li key={e.actor}>
-              <strong>{e.name}</strong>
+              <strong>{e.name || (e.mine ? t('ov_you') : t('ov_someone'))}</strong>
               {e.pending && <span class="tend-muted"> · {t('ov_pending')}</span>}
               {e.note && <q class="tend-note">{e.note}</q>}
             </li>

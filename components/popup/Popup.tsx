@@ -8,6 +8,7 @@ import type { SiteStatus } from '../../lib/messaging/protocol';
 import type { MyClaim } from '../../lib/store';
 import { useState } from 'preact/hooks';
 import { useT } from '../i18n';
+import { errorText } from '../errors';
 import { describeSync, type TeamStatus } from '../options/TeamSettings';
 import { Logo } from './Logo';
 import type { ClaimAction } from './ClaimList';
@@ -130,7 +131,8 @@ export function Popup(props: PopupProps) {
           <ul class="rejected">
             {ready.rejected.map((r) => (
               <li key={r.id} class="error">
-                {r.reason}
+                {/* In Tend's words where it has them, else the team server's own. */}
+                {errorText(t, { error: r.reason, code: r.code, detail: r.detail })}
               </li>
             ))}
           </ul>

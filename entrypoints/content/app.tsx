@@ -13,6 +13,8 @@ import { OVERLAY_CSS } from '../../components/overlays/styles';
 import { I18n } from '../../components/i18n';
 import { canonicalSite, postKey, sameHandle, threadKey, type PostRef, type ThreadRef } from '../../lib/domain/refs';
 import { browserT } from '../../lib/i18n';
+import { errorText } from '../../components/errors';
+import type { Failure } from '../../lib/domain/result';
 import { request, subscribe, type Subscription } from '../../lib/messaging/client';
 import { isBuiltInOrigin } from '../../lib/permissions/origins';
 import type { SeenThreadSchema, StateSnapshot } from '../../lib/messaging/protocol';
@@ -293,7 +295,7 @@ function useAction(page: PageContext, host: HTMLElement) {
    * from the click's next frame (set here, before anything is awaited), the stored or refused
    * state once the background answers.
    */
-  const run = async (event: Event, what: string, send: () => Promise<{ ok: true; value: StateSnapshot } | { ok: false; error: string }>): Promise<boolean> => {
+  const run = async (event: Event, what: string, send: () => Promise<{ ok: true; value: StateSnapshot } | Failure>): Promise<boolean> => {
     setError(null);
     setBusy(true);
     if (!(await page.guard.allow(event, host, what))) {
@@ -303,7 +305,7 @@ function useAction(page: PageContext, host: HTMLElement) {
     const r = await send();
     setBusy(false);
     if (r.ok) page.state.apply(r.value);
-    else setError(r.error);
+    else setError(errorText(browserT, r));
     return r.ok;
   };
   return { busy, error, run };
@@ -320,7 +322,7 @@ function PostOverlay({ target, page, host }: { target: PostTarget; page: PageCon
       count={post?.count ?? 0}
       mine={post?.mine ?? false}
       ownPost={own}
-      error={post?.refused ?? null}
+      error={errorText(browserT, post?.refused) || null}
       panel={() => {
         // A new secret for every opening: the framed panel proves itself with it.
         const nonce = Array.from(crypto.getRandomValues(new Uint8Array(16)), (b) => b.toString(16).padStart(2, '0')).join('');
@@ -344,7 +346,7 @@ function ThreadOverlay({ target, page, host }: { target: ThreadTarget; page: Pag
       now={now}
       busy={busy || !view}
       pending={busy}
-      error={error ?? view?.refused ?? null}
+      error={error || errorText(browserT, view?.refused) || null}
       onAction={(action, e) => {
         const epoch = view?.epoch ?? 0;
         void run(e, browserT(action === 'claim' ? 'ov_claim' : action === 'resolve' ? 'ov_done' : `ov_${action}`), () =>

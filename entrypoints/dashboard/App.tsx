@@ -9,6 +9,7 @@ import { toCsv } from '../../components/dashboard/csv';
 import { Dashboard, type DashboardData, type DashboardTab } from '../../components/dashboard/Dashboard';
 import { DataSettings } from '../../components/data/DataSettings';
 import { useT } from '../../components/i18n';
+import { errorText, type FailureLike } from '../../components/errors';
 import { safeHref } from '../../components/popup/format';
 import { downloadText } from '../../lib/data/io';
 import { request, subscribe } from '../../lib/messaging/client';
@@ -102,12 +103,12 @@ export function App() {
     requestAnimationFrame(() => setTimeout(() => performance.mark('tend-queue-painted'), 0));
   }, [data.queue]);
 
-  const withBusy = async (key: string, fn: () => Promise<{ ok: boolean; error?: string }>, done: string) => {
+  const withBusy = async (key: string, fn: () => Promise<{ ok: boolean } & FailureLike>, done: string) => {
     setNotice(null);
     setBusy((b) => new Set([...b, key]));
     const r = await fn();
     setBusy((b) => new Set([...b].filter((k) => k !== key)));
-    setNotice(r.ok ? { kind: 'done', text: done } : { kind: 'error', text: t('db_actionError', r.error ?? '') });
+    setNotice(r.ok ? { kind: 'done', text: done } : { kind: 'error', text: t('db_actionError', errorText(t, r)) });
     await reload();
   };
 

@@ -9,6 +9,7 @@
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { browser } from 'wxt/browser';
 import { useT } from '../../components/i18n';
+import { errorText } from '../../components/errors';
 import { NameForm } from '../../components/NameForm';
 import { Logo } from '../../components/popup/Logo';
 import { hostOf } from '../../components/popup/format';
@@ -70,7 +71,7 @@ export function App() {
     if (r.ok) {
       setStatus(r.value);
       setLoadError(null);
-    } else setLoadError(r.error);
+    } else setLoadError(errorText(t, r));
     setNow(Date.now());
   };
   const readName = async () => {
@@ -81,7 +82,7 @@ export function App() {
       setPaused(r.value.paused);
     } else {
       setName('');
-      setNameError(r.error);
+      setNameError(errorText(t, r));
     }
   };
 
@@ -90,7 +91,7 @@ export function App() {
     if (r.ok) {
       setReminders(r.value);
       setRemindersLoadError(null);
-    } else setRemindersLoadError(r.error);
+    } else setRemindersLoadError(errorText(t, r));
   };
 
   useEffect(() => {
@@ -150,7 +151,7 @@ export function App() {
         } catch (e) {
           throw new Error(e instanceof TimedOut ? t('teamJoinTimeout', host) : String(e));
         }
-        if (!r.ok) throw new Error(t('teamJoinError', r.error));
+        if (!r.ok) throw new Error(t('teamJoinError', errorText(t, r)));
         await refresh();
       } catch (e) {
         setError(e instanceof Error ? e.message : String(e));
@@ -164,7 +165,7 @@ export function App() {
     setBusy(true);
     setError(null);
     void request({ type: 'sync.leave' })
-      .then((r) => (r.ok ? refresh() : setError(r.error)))
+      .then((r) => (r.ok ? refresh() : setError(errorText(t, r))))
       .finally(() => setBusy(false));
   };
 
@@ -218,7 +219,7 @@ export function App() {
               onSetLease={async (leaseMs) => {
                 const r = await request({ type: 'team.setLease', leaseMs });
                 await refresh();
-                return r.ok ? null : r.error;
+                return r.ok ? null : errorText(t, r);
               }}
             />
           </section>
@@ -231,7 +232,7 @@ export function App() {
               onChange={(next) => {
                 setReminders(next);
                 setRemindersError(null);
-                void request({ type: 'reminders.set', ...next }).then((r) => (r.ok ? setReminders(r.value) : setRemindersError(r.error)));
+                void request({ type: 'reminders.set', ...next }).then((r) => (r.ok ? setReminders(r.value) : setRemindersError(errorText(t, r))));
               }}
             />
           </section>
@@ -245,7 +246,7 @@ export function App() {
                 const next = !paused;
                 setPaused(next);
                 setPauseError(null);
-                void request({ type: 'settings.setPaused', paused: next }).then((r) => (r.ok ? setPaused(r.value.paused) : setPauseError(r.error)));
+                void request({ type: 'settings.setPaused', paused: next }).then((r) => (r.ok ? setPaused(r.value.paused) : setPauseError(errorText(t, r))));
               }}
             />
           </section>
@@ -294,7 +295,7 @@ function Sites({ onDescribe }: { onDescribe: (origin: string) => void }) {
     if (r.ok) {
       setSites(r.value.sites);
       setLoadError(null);
-    } else setLoadError(r.error);
+    } else setLoadError(errorText(t, r));
   };
   useEffect(() => {
     void load();
@@ -330,21 +331,21 @@ function Sites({ onDescribe }: { onDescribe: (origin: string) => void }) {
           void act(async () => {
             if (!(await within(asked, PERMISSION_WAIT_MS).catch(() => false))) throw new Error(t('siteDenied'));
             const r = await request({ type: 'site.enable', origin });
-            if (!r.ok) throw new Error(t('siteEnableError', r.error));
+            if (!r.ok) throw new Error(t('siteEnableError', errorText(t, r)));
             return t('sitesEnabled', hostOf(origin));
           });
         }}
         onDisable={(origin) =>
           void act(async () => {
             const r = await request({ type: 'site.disable', origin });
-            if (!r.ok) throw new Error(t('siteDisableError', r.error));
+            if (!r.ok) throw new Error(t('siteDisableError', errorText(t, r)));
             return t('siteDisabled');
           })
         }
         onForget={(origin) =>
           void act(async () => {
             const r = await request({ type: 'site.description.remove', origin });
-            if (!r.ok) throw new Error(r.error);
+            if (!r.ok) throw new Error(errorText(t, r));
             return t('sitesForgotten', hostOf(origin));
           })
         }
@@ -372,7 +373,7 @@ function Sites({ onDescribe }: { onDescribe: (origin: string) => void }) {
             for (const d of parsed.descriptions) {
               for (const origin of d.origins) {
                 const r = await request({ type: 'site.description.save', origin, description: d });
-                if (!r.ok) refused.push(`${hostOf(origin)}: ${r.error}`);
+                if (!r.ok) refused.push(`${hostOf(origin)}: ${errorText(t, r)}`);
                 else if (r.value.changed) changed++;
                 else same++;
               }
@@ -432,7 +433,7 @@ function Describe({ origin, tabId: wanted, manager, onClose }: { origin: string;
       if (r.ok) {
         setReport(r.value);
         setReportError(null);
-      } else setReportError(r.error);
+      } else setReportError(errorText(t, r));
     });
   };
   // Outlines go when the editor does.
@@ -459,7 +460,7 @@ function Describe({ origin, tabId: wanted, manager, onClose }: { origin: string;
         void request({ type: 'editor.pick', tabId, field, ...(item ? { item } : {}) }).then((r) => {
           if (!r.ok) {
             setPicking(null);
-            setReportError(r.error);
+            setReportError(errorText(t, r));
           }
         });
       }}
@@ -470,7 +471,7 @@ function Describe({ origin, tabId: wanted, manager, onClose }: { origin: string;
       onSave={(description) => {
         setBusy(true);
         void request({ type: 'site.description.save', origin, description })
-          .then((r) => setMessage(r.ok ? { kind: 'ok', text: t('ed_saved', hostOf(origin)) } : { kind: 'error', text: r.error }))
+          .then((r) => setMessage(r.ok ? { kind: 'ok', text: t('ed_saved', hostOf(origin)) } : { kind: 'error', text: errorText(t, r) }))
           .finally(() => setBusy(false));
       }}
       {...(manager
@@ -478,7 +479,7 @@ function Describe({ origin, tabId: wanted, manager, onClose }: { origin: string;
             onPublish: (description: SiteDescription) => {
               setBusy(true);
               void request({ type: 'site.description.publish', origin, description })
-                .then((r) => setMessage(r.ok ? { kind: 'ok', text: t('ed_published') } : { kind: 'error', text: r.error }))
+                .then((r) => setMessage(r.ok ? { kind: 'ok', text: t('ed_published') } : { kind: 'error', text: errorText(t, r) }))
                 .finally(() => setBusy(false));
             },
           }

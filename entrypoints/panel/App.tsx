@@ -6,6 +6,7 @@
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { EndorsePanel, type EndorsementItem } from '../../components/overlays/EndorsePanel';
 import { useT } from '../../components/i18n';
+import { errorText } from '../../components/errors';
 import { MAX_NOTE_LENGTH } from '../../lib/domain/limits';
 import { postKey, type PostRef } from '../../lib/domain/refs';
 import { request, subscribe } from '../../lib/messaging/client';
@@ -109,7 +110,7 @@ export function App({ params, port: portReady }: { params: PanelParams | null; p
       const state = posts[key];
       setItems(state ? state.endorsements : []);
     };
-    void request({ type: 'state.get', posts: [params.post], threads: [] }).then((r) => (r.ok ? apply(r.value.posts) : setError(r.error)));
+    void request({ type: 'state.get', posts: [params.post], threads: [] }).then((r) => (r.ok ? apply(r.value.posts) : setError(errorText(t, r))));
     const sub = subscribe((push) => push.type === 'state' && apply(push.state.posts));
     sub.watch({ posts: [params.post], threads: [] });
 
@@ -175,7 +176,7 @@ export function App({ params, port: portReady }: { params: PanelParams | null; p
     confirmFrom.current = null;
     const r = await send();
     setBusy(false);
-    if (!r.ok) setError(r.error);
+    if (!r.ok) setError(errorText(t, r));
     return r.ok;
   };
 

@@ -6,6 +6,7 @@
 import { useCallback, useEffect, useRef, useState } from 'preact/hooks';
 import { browser } from 'wxt/browser';
 import { useT } from '../../components/i18n';
+import { errorText } from '../../components/errors';
 import type { ClaimAction } from '../../components/popup/ClaimList';
 import { Popup, type PopupProps, type SummaryState } from '../../components/popup/Popup';
 import { loadSummary } from '../../lib/store/summary';
@@ -82,7 +83,7 @@ export function App() {
         if (tabId.current === null) throw new Error(t('siteNoTab'));
         const r = await request({ type: 'site.status', tabId: tabId.current });
         if (r.ok) setSite((s) => ({ ...s, status: r.value, error: null }));
-        else setSite((s) => ({ ...s, error: t('siteStatusError', r.error) }));
+        else setSite((s) => ({ ...s, error: t('siteStatusError', errorText(t, r)) }));
         applyStatus(r.ok ? r.value : null);
       } catch (e) {
         setSite((s) => ({ ...s, error: t('siteStatusError', message(e)) }));
@@ -106,7 +107,7 @@ export function App() {
     void request({ type: 'settings.setPaused', paused: next }).then((r) => {
       if (!r.ok) {
         setPaused(!next);
-        setClaimError(r.error);
+        setClaimError(errorText(t, r));
       }
     });
   };
@@ -150,7 +151,7 @@ export function App() {
           return;
         }
         const r = await request({ type: 'site.enable', origin, ...(tabId.current !== null ? { tabId: tabId.current } : {}) });
-        if (!r.ok) throw new Error(r.error);
+        if (!r.ok) throw new Error(errorText(t, r));
         setSite({ status: r.value, busy: false, notice: null, error: null });
         applyStatus(r.value);
       })
@@ -165,7 +166,7 @@ export function App() {
       if (r.ok) {
         setSite({ status: r.value, busy: false, notice: t('siteDisabled'), error: null });
         applyStatus(r.value);
-      } else setSite((s) => ({ ...s, busy: false, error: t('siteDisableError', r.error) }));
+      } else setSite((s) => ({ ...s, busy: false, error: t('siteDisableError', errorText(t, r)) }));
     });
   };
 
@@ -174,7 +175,7 @@ export function App() {
     setClaimBusy((b) => new Set([...b, claim.key]));
     const r = await request({ type: 'claim.act', action, thread: claim.thread, epoch: claim.epoch });
     setClaimBusy((b) => new Set([...b].filter((k) => k !== claim.key)));
-    if (!r.ok) setClaimError(t('claimActionError', r.error));
+    if (!r.ok) setClaimError(t('claimActionError', errorText(t, r)));
     await reload();
   };
 

@@ -6,6 +6,8 @@ import { browser } from 'wxt/browser';
 import { request } from '../messaging/client';
 import { ENABLED_ORIGINS_KEY } from '../permissions/site-access';
 import { TendReader } from '../store/queries';
+import type { ErrorCode, Failure, Result } from '../domain/result';
+import type { AnyRequest, Replies, RequestType } from '../messaging/protocol';
 import { EXPORT_VERSION, importChunks, parseExport, type ImportProblem, type TendExport } from './export-format';
 
 /** What an import did. */
@@ -17,11 +19,18 @@ export interface ImportSummary {
 /** A failure with a code for the page to put in words. */
 export class DataError extends Error {
   constructor(
-    readonly code: ImportProblem['code'] | 'failed',
+    /** A problem with the file read here, or the background's code for why it refused. */
+    readonly code: ImportProblem['code'] | ErrorCode,
     readonly detail: string,
+    message?: string,
   ) {
-    super(detail || code);
+    super(message || detail || code);
     this.name = 'DataError';
+  }
+
+  /** The background's refusal, with its code and detail. */
+  static of(failure: Failure): DataError {
+    return new DataError(failure.code, failure.detail ?? '', failure.error);
   }
 }
 
@@ -46,6 +55,41 @@ export function downloadText(name: string, type: string, text: string): void {
   setTimeout(() => URL.revokeObjectURL(url), 10_000);
 }
 
+/** Sends one request to the background: the client's `request`, or a test's router. */
+export type Requester = <T extends RequestType>(req: Extract<AnyRequest, { type: T }>) => Promise<Result<Replies[T]>>;
+
+/**
+ * Imports an export file's text through the background, in parts: a file that is not an export,
+ * or one from a newer Tend, is refused before anything is sent, with the problem's code.
+ */
+export async function importExport(
+  text: string,
+  send: Requester,
+  onProgress?: (done: number, total: number) => void,
+  granted: (origin: string) => Promise<boolean> = (origin) => browser.permissions.contains({ origins: [`${origin}/*`] }).catch(() => false),
+): Promise<ImportSummary> {
+  const parsed = parseExport(text);
+  if (!parsed.ok) throw new DataError(parsed.problem.code, parsed.problem.detail);
+  const chunks = importChunks(parsed.value);
+  const total = parsed.value.ops.length;
+  let added = 0;
+  let skipped = 0;
+  let done = 0;
+  for (const chunk of chunks) {
+    const r = await send({ type: 'data.import', chunk });
+    if (!r.ok) throw DataError.of(r);
+    added += r.value.added;
+    skipped += r.value.skipped;
+    done += chunk.ops.length;
+    onProgress?.(done, total);
+  }
+  // Sites enabled in the exporting browser: only those this browser already allows come back on.
+  for (const origin of parsed.value.enabledOrigins) {
+    if (await granted(origin)) await send({ type: 'site.enable', origin });
+  }
+  return { added, skipped };
+}
+
 /** The browser's DataIO. */
 export const browserDataIO: DataIO = {
   async exportAll() {
@@ -64,32 +108,12 @@ export const browserDataIO: DataIO = {
       reader.close();
     }
   },
-  async importText(text, onProgress) {
-    const parsed = parseExport(text);
-    if (!parsed.ok) throw new DataError(parsed.problem.code, parsed.problem.detail);
-    const chunks = importChunks(parsed.value);
-    const total = parsed.value.ops.length;
-    let added = 0;
-    let skipped = 0;
-    let done = 0;
-    for (const chunk of chunks) {
-      const r = await request({ type: 'data.import', chunk });
-      if (!r.ok) throw new DataError('failed', r.error);
-      added += r.value.added;
-      skipped += r.value.skipped;
-      done += chunk.ops.length;
-      onProgress?.(done, total);
-    }
-    // Sites enabled in the exporting browser: only those this browser already allows come back on.
-    for (const origin of parsed.value.enabledOrigins) {
-      const granted = await browser.permissions.contains({ origins: [`${origin}/*`] }).catch(() => false);
-      if (granted) await request({ type: 'site.enable', origin });
-    }
-    return { added, skipped };
+  importText(text, onProgress) {
+    return importExport(text, request, onProgress);
   },
   async wipe() {
     const r = await request({ type: 'data.wipe', confirm: 'wipe everything' });
-    if (!r.ok) throw new DataError('failed', r.error);
+    if (!r.ok) throw DataError.of(r);
   },
   download: downloadText,
 };

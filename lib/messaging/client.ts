@@ -12,9 +12,10 @@ import type { AnyRequest, Envelope, PortPush, Replies, RequestType, Watch } from
 export async function request<T extends RequestType>(req: Extract<AnyRequest, { type: T }>): Promise<Result<Replies[T]>> {
   try {
     const reply = (await browser.runtime.sendMessage({ tend: 1, request: req } satisfies Envelope)) as Result<Replies[T]> | undefined;
-    return reply ?? err('Tend’s background did not answer', 'no-reply');
+    return reply ?? err('no-reply', 'Tend’s background did not answer');
   } catch (e) {
-    return err(`Tend could not reach its background: ${e instanceof Error ? e.message : String(e)}`, 'unreachable');
+    const why = e instanceof Error ? e.message : String(e);
+    return err('unreachable', `Tend could not reach its background: ${why}`, why);
   }
 }
 

@@ -162,7 +162,7 @@ export function createHandler(deps: HandlerDeps): Handle {
       case 'site.enable':
       case 'site.disable': {
         const sites = deps.sites;
-        if (!sites) return err('Tend cannot change site access here', 'unavailable');
+        if (!sites) return err('unavailable', 'Tend cannot change site access here');
         const status =
           request.type === 'site.status' ? await sites.statusOfTab(request.tabId) : request.type === 'site.enable' ? await sites.enable(request.origin, request.tabId) : await sites.disable(request.origin);
         return ok(await withReader(status));
@@ -171,7 +171,7 @@ export function createHandler(deps: HandlerDeps): Handle {
       case 'sync.leave':
       case 'sync.status': {
         const sync = deps.sync;
-        if (!sync) return err('Tend cannot sync with a team here', 'unavailable');
+        if (!sync) return err('unavailable', 'Tend cannot sync with a team here');
         if (request.type === 'sync.join') {
           const joined = await sync.join(request.server, request.code, request.name);
           // The server's origin was granted for sync; a grant handled before the join was
@@ -189,8 +189,8 @@ export function createHandler(deps: HandlerDeps): Handle {
       }
       case 'team.setLease': {
         const team = await store.getMeta<{ role?: string } | null>('team');
-        if (!team || !deps.sync?.setLeaseMs) return err('join a team first', 'no-team');
-        if (team.role !== 'manager') return err('only a manager can change how long a claim lasts', 'not-manager');
+        if (!team || !deps.sync?.setLeaseMs) return err('no-team', 'join a team first');
+        if (team.role !== 'manager') return err('not-manager', 'only a manager can change how long a claim lasts');
         const leaseMs = await deps.sync.setLeaseMs(request.leaseMs);
         notify({ posts: new Set(), threads: new Set(), people: new Set(), mine: true });
         return ok({ leaseMs });
@@ -198,7 +198,7 @@ export function createHandler(deps: HandlerDeps): Handle {
 
       // ---- site descriptions
       case 'site.description': {
-        if (caller.kind !== 'content') return err('only a page asks how to read itself', 'forbidden');
+        if (caller.kind !== 'content') return err('forbidden', 'only a page asks how to read itself');
         const found = await store.descriptionFor(caller.site);
         // Checked again on the way out: the page compiles its patterns without checking them.
         const checked = found ? parseSiteDescription(found.description) : null;
@@ -214,8 +214,8 @@ export function createHandler(deps: HandlerDeps): Handle {
       case 'site.description.save': {
         const site = canonicalSite(request.origin);
         const parsed = parseSiteDescription(request.description);
-        if (!parsed.ok) return err(parsed.reason, 'invalid');
-        if (!parsed.value.origins.some((o) => canonicalSite(o) === site)) return err(`the description is for ${parsed.value.origins.join(', ')}, not ${request.origin}`, 'invalid');
+        if (!parsed.ok) return err('invalid-description', parsed.reason, parsed.reason);
+        if (!parsed.value.origins.some((o) => canonicalSite(o) === site)) return err('wrong-origin', `the description is for ${parsed.value.origins.join(', ')}, not ${request.origin}`, parsed.value.origins.join(', '));
         const changed = await store.saveLocalSite(site, parsed.value, now());
         if (changed) notify({ posts: new Set(), threads: new Set(), people: new Set(), mine: false, sites: new Set([site]) });
         return ok({ changed });
@@ -229,12 +229,12 @@ export function createHandler(deps: HandlerDeps): Handle {
       case 'site.description.publish': {
         const site = canonicalSite(request.origin);
         const team = await store.getMeta<{ role?: string } | null>('team');
-        if (!team) return err('join a team first: a description is shared through the team server', 'no-team');
-        if (team.role !== 'manager') return err('only a manager can share how to read a site with the team', 'not-manager');
+        if (!team) return err('no-team', 'join a team first: a description is shared through the team server');
+        if (team.role !== 'manager') return err('not-manager', 'only a manager can share how to read a site with the team');
         let description = null;
         if (request.description !== null) {
           const parsed = parseSiteDescription(request.description);
-          if (!parsed.ok) return err(parsed.reason, 'invalid');
+          if (!parsed.ok) return err('invalid-description', parsed.reason, parsed.reason);
           description = parsed.value;
         }
         const r = await store.act({ type: 'site', origin: site, description }, now());
@@ -244,25 +244,25 @@ export function createHandler(deps: HandlerDeps): Handle {
 
       // ---- the description editor, through the forum's tab
       case 'editor.tabs': {
-        if (!deps.editor) return err('Tend cannot reach tabs here', 'unavailable');
+        if (!deps.editor) return err('unavailable', 'Tend cannot reach tabs here');
         return ok({ tabs: await deps.editor.tabsOn(request.origin) });
       }
       case 'editor.inspect': {
-        if (!deps.editor) return err('Tend cannot reach tabs here', 'unavailable');
+        if (!deps.editor) return err('unavailable', 'Tend cannot reach tabs here');
         const report = (await deps.editor.send(request.tabId, { command: 'inspect', description: request.description, outline: request.outline })) as EditorReport | null;
-        if (!report || typeof report !== 'object' || !('counts' in report)) return err('Tend is not running in that tab: reload it, or enable Tend on the site first', 'no-tab');
+        if (!report || typeof report !== 'object' || !('counts' in report)) return err('no-tab', 'Tend is not running in that tab: reload it, or enable Tend on the site first');
         return ok(report);
       }
       case 'editor.pick': {
-        if (!deps.editor) return err('Tend cannot reach tabs here', 'unavailable');
+        if (!deps.editor) return err('unavailable', 'Tend cannot reach tabs here');
         if (caller.kind === 'page' && caller.tabId !== undefined) pickedFor.set(request.tabId, caller.tabId);
         await deps.editor.activate(request.tabId);
         const started = await deps.editor.send(request.tabId, { command: 'pick', field: request.field, ...(request.item ? { item: request.item } : {}) });
-        if (!started) return err('Tend is not running in that tab: reload it, or enable Tend on the site first', 'no-tab');
+        if (!started) return err('no-tab', 'Tend is not running in that tab: reload it, or enable Tend on the site first');
         return ok({ ok: true });
       }
       case 'editor.stop': {
-        if (!deps.editor) return err('Tend cannot reach tabs here', 'unavailable');
+        if (!deps.editor) return err('unavailable', 'Tend cannot reach tabs here');
         await deps.editor.send(request.tabId, { command: 'stop' });
         return ok({ ok: true });
       }
@@ -295,7 +295,7 @@ export function createHandler(deps: HandlerDeps): Handle {
 
       case 'editor.picked':
       case 'editor.pickCancelled': {
-        if (caller.kind !== 'content' || caller.tabId === undefined) return err('only a page reports a pick', 'forbidden');
+        if (caller.kind !== 'content' || caller.tabId === undefined) return err('forbidden', 'only a page reports a pick');
         const result = request.type === 'editor.picked' ? request.result : null;
         deps.pushToPages?.({ type: 'picked', tabId: caller.tabId, field: result?.field ?? (request as { field: string }).field, result });
         const back = pickedFor.get(caller.tabId);

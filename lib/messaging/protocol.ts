@@ -13,6 +13,8 @@ import {
   PostRefSchema,
   SiteSchema,
   ThreadRefSchema,
+  type ErrorCode,
+  type Refusal,
   type Result,
   type ThreadState,
 } from '../domain';
@@ -154,7 +156,7 @@ export interface PostState {
   /** Whether I endorse it (pending or accepted). */
   mine: boolean;
   /** Why the team server refused my last action here, lately; null otherwise. */
-  refused?: string | null;
+  refused?: Refusal | null;
 }
 
 /** A thread's claim and state, as the claim control and list chips show them. */
@@ -164,7 +166,7 @@ export interface ThreadStateView {
   /** The claim epoch the next renew, release, resolve or handoff must carry. */
   epoch: number;
   /** Why the team server refused my last action here, lately ("Sam claimed this first"). */
-  refused?: string | null;
+  refused?: Refusal | null;
   claim: null | {
     holder: string;
     holderName: string;
@@ -186,7 +188,10 @@ export interface StateSnapshot {
 export interface SyncStatusView {
   state: 'solo' | 'synced' | 'offline' | 'error';
   lastSyncAt: number | null;
+  /** What went wrong, in English; pages show the code's message with its detail. */
   error?: string;
+  code?: ErrorCode;
+  detail?: string;
   team?: string;
   server?: string;
   role?: 'member' | 'manager';

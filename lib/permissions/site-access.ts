@@ -8,6 +8,7 @@
  * turn Tend off (Firefox users withdraw host permissions from the add-ons manager at any
  * time): Tend then offers to grant it again rather than failing silently.
  */
+import { CodedError } from '../domain/result';
 import { canonicalSite } from '../domain/refs';
 import { BUILTIN_HOST_PATTERNS } from '../domain/hosts';
 import {
@@ -106,12 +107,9 @@ export interface SiteAccessBrowser {
 }
 
 /** Why enabling or disabling was refused; `code` travels in the request's `Result`. */
-export class SiteAccessError extends Error {
-  constructor(
-    readonly code: 'not-granted' | 'unsupported' | 'built-in',
-    message: string,
-  ) {
-    super(message);
+export class SiteAccessError extends CodedError {
+  constructor(code: 'site-not-granted' | 'site-unsupported' | 'site-built-in', message: string, detail: string) {
+    super(code, message, detail);
     this.name = 'SiteAccessError';
   }
 }
@@ -196,7 +194,7 @@ export class SiteAccess {
     return this.serial(async () => {
       const key = this.supportedKey(originOrUrl);
       if (!(await this.isGranted(key))) {
-        throw new SiteAccessError('not-granted', `Tend is not allowed on ${new URL(key).host} yet`);
+        throw new SiteAccessError('site-not-granted', `Tend is not allowed on ${new URL(key).host} yet`, new URL(key).host);
       }
       const fresh = isBuiltInOrigin(key) ? true : await this.start(key);
       if (fresh) await this.injectInto(key, tabId);
@@ -211,7 +209,7 @@ export class SiteAccess {
   disable(originOrUrl: string): Promise<SiteStatus> {
     return this.serial(async () => {
       const key = this.supportedKey(originOrUrl);
-      if (isBuiltInOrigin(key)) throw new SiteAccessError('built-in', `Tend is built in on ${new URL(key).host}`);
+      if (isBuiltInOrigin(key)) throw new SiteAccessError('site-built-in', `Tend is built in on ${new URL(key).host}`, new URL(key).host);
       await this.setEnabledOrigins((await this.enabledOrigins()).filter((o) => o !== key));
       await this.unregister(key);
       // A permission granted in the manifest (the test build's hosts) cannot be removed.
@@ -324,7 +322,7 @@ export class SiteAccess {
 
   private supportedKey(originOrUrl: string): string {
     const key = originKeyOrNull(originOrUrl);
-    if (!key || !isSupportedUrl(key)) throw new SiteAccessError('unsupported', `Tend cannot run on ${originOrUrl.slice(0, 100)}`);
+    if (!key || !isSupportedUrl(key)) throw new SiteAccessError('site-unsupported', `Tend cannot run on ${originOrUrl.slice(0, 100)}`, originOrUrl.slice(0, 100));
     return key;
   }
 

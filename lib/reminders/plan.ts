@@ -55,7 +55,10 @@ export interface RefusalFact {
   thread: { site: string; threadId: string };
   title: string | null;
   url: string | null;
+  /** The server's words, and Tend's code for them where it words them itself (`serverRefusal`). */
   reason: string;
+  code?: string;
+  detail?: string;
   at: number;
 }
 
@@ -86,8 +89,10 @@ export interface Notice {
   expiresAt: number;
   /** The member who handed it to me or holds it now (`taken`, `handed`). */
   who?: string;
-  /** Why the server refused it (`refused`); `taken` without `who` means released by the server. */
+  /** Why the server refused it (`refused`), with Tend's code for it if any; `taken` without `who` means released by the server. */
   reason?: string;
+  code?: string;
+  detail?: string;
 }
 
 /** A claim of mine that needs attention (the badge). */
@@ -165,7 +170,7 @@ export function plan(input: PlanInput): Plan {
     if (r.at <= state.refusedUpTo) continue;
     refusedUpTo = Math.max(refusedUpTo, r.at);
     refusedKeys.add(r.key);
-    say({ kind: 'refused', key: r.key, thread: r.thread, title: r.title, url: r.url, epoch: 0, expiresAt: r.at, reason: r.reason }, settings.refused);
+    say({ kind: 'refused', key: r.key, thread: r.thread, title: r.title, url: r.url, epoch: 0, expiresAt: r.at, reason: r.reason, ...(r.code ? { code: r.code } : {}), ...(r.detail ? { detail: r.detail } : {}) }, settings.refused);
     delete notified[id('refused', r.key, 0)];
   }
 

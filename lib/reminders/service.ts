@@ -106,7 +106,7 @@ export class Reminders {
     const refusals = rejections.flatMap((r) => {
       if (!isClaimOp(r.op) || (r.op.type !== 'claim' && r.op.type !== 'renew')) return [];
       const key = threadKey(r.op.thread);
-      return [{ opId: r.op.id, key, thread: r.op.thread, title: titles.get(key)?.title ?? null, url: titles.get(key)?.url ?? null, reason: r.reason, at: r.at }];
+      return [{ opId: r.op.id, key, thread: r.op.thread, title: titles.get(key)?.title ?? null, url: titles.get(key)?.url ?? null, reason: r.reason, ...(r.code ? { code: r.code } : {}), ...(r.detail ? { detail: r.detail } : {}), at: r.at }];
     });
     if (!me) return;
     const p = plan({ now, me, settings, paused, claims: facts, refusals, state });

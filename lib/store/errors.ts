@@ -1,18 +1,35 @@
-/** Errors the store turns IndexedDB failures into, with reasons a person can act on. */
+/**
+ * Errors the store throws: IndexedDB failures and refused actions, each with a code Tend's
+ * pages translate and an English message for logs.
+ */
+import { CodedError, type ClaimRejection, type ErrorCode } from '../domain';
 
-export type StoreErrorCode = 'quota' | 'blocked' | 'closed' | 'aborted' | 'rejected';
+/** Why the store failed or refused: a database failure, or a rule the action broke. */
+export type StoreErrorCode = Extract<
+  ErrorCode,
+  'quota' | 'blocked' | 'closed' | 'aborted' | 'no-identity' | 'own-post' | 'claim-held' | 'claim-changed' | 'claim-not-yours' | 'claim-none' | 'claim-expired'
+>;
 
-/** A store failure the UI can show as it is. */
-export class StoreError extends Error {
+/** A store failure or refusal; nothing was written. */
+export class StoreError extends CodedError {
   constructor(
-    readonly code: StoreErrorCode,
+    override readonly code: StoreErrorCode,
     message: string,
-    options?: { cause?: unknown },
+    options?: { cause?: unknown; detail?: string },
   ) {
-    super(message, options);
+    super(code, message, options?.detail, options);
     this.name = 'StoreError';
   }
 }
+
+/** The code of a claim the rules refuse. */
+export const CLAIM_REFUSALS: Record<ClaimRejection['code'], StoreErrorCode> = {
+  held: 'claim-held',
+  'stale-epoch': 'claim-changed',
+  'not-holder': 'claim-not-yours',
+  'not-claimed': 'claim-none',
+  expired: 'claim-expired',
+};
 
 function isQuota(e: unknown): boolean {
   if (!e || typeof e !== 'object') return false;
@@ -31,5 +48,5 @@ export function toStoreError(e: unknown): StoreError {
     return new StoreError('closed', 'Tend’s database was closed (Tend is being updated); try again in a moment.', { cause: e });
   }
   const detail = e instanceof Error ? `${e.name}: ${e.message}` : String(e);
-  return new StoreError('aborted', `Tend could not save this (${detail}). Nothing was changed.`, { cause: e });
+  return new StoreError('aborted', `Tend could not save this (${detail}). Nothing was changed.`, { cause: e, detail });
 }

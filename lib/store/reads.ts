@@ -18,6 +18,7 @@ import {
   type ClaimOp,
   type ClaimRules,
   type Endorsement,
+  type ErrorCode,
   type Op,
   type PostRef,
   type SiteDescription,
@@ -76,8 +77,12 @@ export interface MyClaim {
 /** One of my ops the authority refused, kept to show why. */
 export interface Rejection {
   op: Op;
+  /** The server's words, shown when Tend has none of its own for `code`. */
   reason: string;
   at: number;
+  /** Our code for the refusal, where Tend words it itself (`serverRefusal`), and what it names. */
+  code?: ErrorCode;
+  detail?: string;
 }
 
 /** Reads of Tend's database; a subclass says how the connection is had. */
@@ -244,7 +249,8 @@ export abstract class StoreReads {
           .filter(({ e }) => !e.retracted)
           .map(({ e, pending }) => ({
             actor: e.actor,
-            name: e.actor === me?.id ? me.name || 'You' : (names.get(e.actor) ?? 'A teammate'),
+            // Empty when unknown: the page says "you" or "a teammate" in its own language.
+            name: e.actor === me?.id ? me.name : (names.get(e.actor) ?? ''),
             note: e.note,
             hlc: e.hlc,
             pending,

@@ -2,7 +2,7 @@
  * The state of some posts and threads as overlays show them (what `state.get` answers and what
  * subscriptions push): a read of the query side, the same in the background and in tests.
  */
-import { isActive, postKey, threadKey, threadState, type PostRef, type ThreadRef } from '../domain';
+import { isActive, postKey, threadKey, threadState, type PostRef, type Refusal, type ThreadRef } from '../domain';
 import type { PostState, StateSnapshot, ThreadStateView } from '../messaging/protocol';
 import type { Me, StoreReads } from './reads';
 
@@ -22,11 +22,11 @@ export async function snapshot(store: StoreReads, posts: readonly PostRef[], thr
   const me = found ?? { id: '', name: '' };
   const names = new Map(people.map((p) => [p.id, p.name]));
   // The team server's latest refusal of one of my actions here, shown in place for a while.
-  const refused = new Map<string, string>();
+  const refused = new Map<string, Refusal>();
   for (const r of rejections) {
     if (now - r.at > REFUSAL_SHOWN_MS) continue;
     const key = r.op.type === 'endorse' || r.op.type === 'retract' ? postKey(r.op.post) : r.op.type === 'member' || r.op.type === 'site' ? null : threadKey(r.op.thread);
-    if (key && !refused.has(key)) refused.set(key, r.reason);
+    if (key && !refused.has(key)) refused.set(key, { error: r.reason, ...(r.code ? { code: r.code } : {}), ...(r.detail ? { detail: r.detail } : {}) });
   }
   const out: StateSnapshot = { posts: {}, threads: {} };
   for (const [key, list] of endorsements as Map<string, PostState['endorsements']>) {
@@ -50,7 +50,8 @@ export async function snapshot(store: StoreReads, posts: readonly PostRef[], thr
         c && isActive(c, now)
           ? {
               holder: c.holder,
-              holderName: c.holder === me.id ? me.name || 'You' : (names.get(c.holder) ?? 'A teammate'),
+              // Empty when unknown: the overlay says "a teammate" in the page's language.
+              holderName: c.holder === me.id ? me.name : (names.get(c.holder) ?? ''),
               mine: c.holder === me.id,
               epoch: c.epoch,
               since: c.since,

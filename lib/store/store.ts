@@ -30,9 +30,10 @@ import {
   type Payload,
   type SiteDescription,
   type TeamSites,
+  type ErrorCode,
 } from '../domain';
 import { AggregateBook, mergeAggregate } from './aggregates';
-import { StoreError, toStoreError } from './errors';
+import { CLAIM_REFUSALS, StoreError, toStoreError } from './errors';
 import { foldThreadOp } from './thread-fold';
 import { DB_NAME, DB_VERSION, migrate, type OutboxRecord, type PersonRecord, type TendDB, type ThreadRecord } from './schema';
 import { LOCAL_SITES_KEY, pendingClaimOpsOf, StoreReads, TEAM_SITES_KEY, type LocalSite, type Me, type Rejection, type TeamSettings } from './reads';
@@ -179,7 +180,7 @@ export class TendStore extends StoreReads {
   /**
    * Records a local action: makes the op, checks the domain rules against what this device
    * knows (with my pending ops on top), and writes the op with its views in one transaction.
-   * A refused action throws a StoreError with code `rejected` and writes nothing.
+   * A refused action throws a StoreError with the rule's code (`own-post`, `claim-held`, …) and writes nothing.
    */
   async act(payload: Payload, now: number = this.now()): Promise<ActResult> {
     const r = await this.actMany([payload], now);
@@ -204,7 +205,7 @@ export class TendStore extends StoreReads {
         tx.objectStore('people').getAll(),
         tx.objectStore('outbox').index('queuedAt').getAll(),
       ])) as [Me | undefined, string | undefined, number | undefined, unknown, TeamSettings | undefined, PersonRecord[], OutboxRecord[]];
-      if (!me) throw new StoreError('rejected', 'Tend has no identity yet: open the Tend popup once.');
+      if (!me) throw new StoreError('no-identity', 'Tend has no identity yet: open the Tend popup once.');
       const rules = rulesOf(people, Boolean(team), settings);
       const myHandles = people.find((p) => p.id === me.id)?.handles ?? [];
       const claimsSoFar = new Map<string, Claim | undefined>();
@@ -216,7 +217,7 @@ export class TendStore extends StoreReads {
         const op = { ...payload, v: OP_VERSION, id: newOpId(), hlc, actor: me.id } as Op;
         if (op.type === 'endorse') {
           const problem = endorseProblem(op, myHandles.filter((h) => h.site === op.post.site).map((h) => h.handle));
-          if (problem) throw new StoreError('rejected', problem);
+          if (problem) throw new StoreError('own-post', problem);
         }
         if (isClaimOp(op)) {
           const key = threadKey(op.thread);
@@ -227,7 +228,9 @@ export class TendStore extends StoreReads {
           const r = applyClaim(claimsSoFar.get(key), op, now, rules);
           if (!r.ok) {
             const names = new Map(people.map((p) => [p.id, p.name]));
-            throw new StoreError('rejected', describeRejection(r.rejection, (m) => (m === me.id ? 'You' : (names.get(m) ?? 'A teammate'))));
+            const holder = 'holder' in r.rejection ? names.get(r.rejection.holder) : undefined;
+            // The holder's name goes with the code; a page words a teammate without one.
+            throw new StoreError(CLAIM_REFUSALS[r.rejection.code], describeRejection(r.rejection, (m) => (m === me.id ? 'You' : (names.get(m) ?? 'A teammate'))), holder ? { detail: holder } : undefined);
           }
           claimsSoFar.set(key, r.claim);
         }
@@ -282,7 +285,7 @@ export class TendStore extends StoreReads {
   }
 
   /** The authority refused one of my pending ops: drop it and keep the reason to show. */
-  async reject(opId: string, reason: string, now: number = this.now()): Promise<Changes> {
+  async reject(opId: string, reason: string, now: number = this.now(), coded: { code?: ErrorCode; detail?: string } = {}): Promise<Changes> {
     return this.write(async (tx) => {
       const outbox = tx.objectStore('outbox');
       const record = await outbox.get(opId);
@@ -291,7 +294,8 @@ export class TendStore extends StoreReads {
       await outbox.delete(opId);
       const meta = tx.objectStore('meta');
       const notices = ((await meta.get('rejections')) as Rejection[] | undefined) ?? [];
-      await meta.put([{ op: record.op, reason, at: now }, ...notices].slice(0, 50), 'rejections');
+      const notice: Rejection = { op: record.op, reason, at: now, ...(coded.code ? { code: coded.code } : {}), ...(coded.detail ? { detail: coded.detail } : {}) };
+      await meta.put([notice, ...notices].slice(0, 50), 'rejections');
       markChanged(changes, record.op, record.op.actor);
       return changes;
     });

@@ -53,7 +53,7 @@ export interface PopupSummary {
   received: RecognitionItem[];
   given: RecognitionItem[];
   /** My actions the team server refused lately (last day), newest first. */
-  rejected: { id: string; reason: string; at: number }[];
+  rejected: { id: string; reason: string; at: number; code?: string; detail?: string }[];
 }
 
 /** How many recognition items of each kind the popup shows. */
@@ -65,11 +65,11 @@ export const CLAIMED_HERE_LIMIT = 10;
 export async function loadSummary(reader: SummaryReader, site: string | null, now: number = Date.now()): Promise<PopupSummary> {
   const me = await reader.getMeta<Me>('me');
   if (!me) return { me: null, counts: site ? await reader.siteCounts(site, now) : null, claims: [], claimedHere: [], received: [], given: [], rejected: [] };
-  const rejections = (await reader.getMeta<{ op: { id: string }; reason: string; at: number }[]>('rejections')) ?? [];
+  const rejections = (await reader.getMeta<{ op: { id: string }; reason: string; at: number; code?: string; detail?: string }[]>('rejections')) ?? [];
   const rejected = rejections
     .filter((r) => now - r.at < 24 * 3_600_000)
     .slice(0, 3)
-    .map((r) => ({ id: r.op.id, reason: r.reason, at: r.at }));
+    .map((r) => ({ id: r.op.id, reason: r.reason, at: r.at, ...(r.code ? { code: r.code } : {}), ...(r.detail ? { detail: r.detail } : {}) }));
   const [counts, claimedOnSite, claims, person, people, given] = await Promise.all([
     site ? reader.siteCounts(site, now) : Promise.resolve(null),
     // One more than shown, so my own claim among them does not shorten the list.

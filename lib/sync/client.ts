@@ -9,7 +9,7 @@
  * ack), and the pull cursor moves in the transaction that applies the page it ends.
  * Solo mode (no team) makes no request at all.
  */
-import { handleKey, OP_VERSION, parseOp, type AcceptedOp, type Op } from '../domain';
+import { handleKey, OP_VERSION, parseOp, serverRefusal, type AcceptedOp, type ErrorCode, type Op } from '../domain';
 import type { Changes, PersonRecord, TendStore } from '../store';
 
 /** Sync protocol version, sent as the `Tend-Protocol` header. */
@@ -37,7 +37,10 @@ export type SyncState = 'solo' | 'synced' | 'offline' | 'error';
 export interface SyncStatus {
   state: SyncState;
   lastSyncAt: number | null;
+  /** What went wrong, in English (logs), with its code and detail for pages to put in words. */
   error?: string;
+  code?: ErrorCode;
+  detail?: string;
   /** Team name, server and my role there, when in a team. */
   team?: string;
   server?: string;
@@ -85,16 +88,51 @@ export interface SyncDeps {
 
 type ErrorKind = 'network' | 'auth' | 'version' | 'rate' | 'server' | 'refused';
 
+/** The code each kind of failure has, unless it says more. */
+const SYNC_CODES: Record<ErrorKind, ErrorCode> = {
+  network: 'sync-network',
+  auth: 'sync-auth',
+  version: 'sync-version',
+  rate: 'sync-rate',
+  server: 'sync-server',
+  refused: 'sync-refused',
+};
+
+/**
+ * The team server's refusal codes Tend words itself. Any other refusal is shown in the server's
+ * own words (`sync-refused`), which a server of another version may change.
+ */
+const SERVER_ANSWERS: Readonly<Record<string, ErrorCode>> = {
+  'invalid-code': 'invite-invalid',
+  revoked: 'sync-removed',
+  'too-many-devices': 'too-many-devices',
+  forbidden: 'not-manager',
+};
+
 /** A failed request, classified for retry. */
 export class SyncError extends Error {
+  /** The reason's code, for pages to put in words. */
+  readonly code: ErrorCode;
+  /**
+   * What the message names: a cause, or the team server's own words. The server's refusals
+   * ("the invite code has expired") are not Tend's to translate: they are shown as it sent them.
+   */
+  readonly detail: string;
   constructor(
     readonly kind: ErrorKind,
     message: string,
     readonly status?: number,
     readonly retryAfterMs?: number,
+    coded?: { code: ErrorCode; detail?: string },
   ) {
     super(message);
     this.name = 'SyncError';
+    this.code = coded?.code ?? SYNC_CODES[kind];
+    this.detail = coded?.detail ?? message;
+  }
+  /** A refusal Tend words itself (a bad address, no team): nothing the server said is in it. */
+  static ours(code: ErrorCode, message: string): SyncError {
+    return new SyncError('refused', message, undefined, undefined, { code, detail: '' });
   }
   /** Worth retrying later by itself. */
   get retryable(): boolean {
@@ -113,11 +151,11 @@ export function normalizeServerUrl(input: string): string {
   try {
     url = new URL(input.trim());
   } catch {
-    throw new SyncError('refused', 'the server address is not a URL (like https://tend.example.org)');
+    throw SyncError.ours('server-url', 'the server address is not a URL (like https://tend.example.org)');
   }
-  if (url.protocol !== 'https:' && url.protocol !== 'http:') throw new SyncError('refused', 'the server address must start with https://');
-  if (url.protocol === 'http:' && !isLoopback(url.hostname)) throw new SyncError('refused', 'a team server must use https:// (plain http only on this computer)');
-  if (url.username || url.password) throw new SyncError('refused', 'the server address must not carry a user name or password');
+  if (url.protocol !== 'https:' && url.protocol !== 'http:') throw SyncError.ours('server-url', 'the server address must start with https://');
+  if (url.protocol === 'http:' && !isLoopback(url.hostname)) throw SyncError.ours('server-https', 'a team server must use https:// (plain http only on this computer)');
+  if (url.username || url.password) throw SyncError.ours('server-credentials', 'the server address must not carry a user name or password');
   return `${url.origin}${url.pathname.replace(/\/+$/, '')}`;
 }
 
@@ -190,7 +228,7 @@ export class SyncClient {
    */
   async join(serverUrl: string, code: string, name: string): Promise<{ member: { id: string; name: string; role: 'member' | 'manager' }; team: { id: string; name: string; leaseMs: number } }> {
     const server = normalizeServerUrl(serverUrl);
-    if (await this.team()) throw new SyncError('refused', 'this device is already in a team: leave it first');
+    if (await this.team()) throw SyncError.ours('already-in-team', 'this device is already in a team: leave it first');
     const joined = (await this.request(server, null, 'POST', '/v1/join', { code, name })) as {
       token: string;
       member: { id: string; name: string; role: 'member' | 'manager' };
@@ -292,7 +330,7 @@ export class SyncClient {
   /** A manager changes the team's lease length on the server; every member gets it with the team settings. */
   async setLeaseMs(leaseMs: number): Promise<number> {
     const link = await this.team();
-    if (!link) throw new SyncError('refused', 'join a team first');
+    if (!link) throw SyncError.ours('no-team', 'join a team first');
     const r = (await this.request(link.server, link.token, 'PATCH', '/v1/team', { leaseMs })) as { team: { leaseMs: number } };
     await this.store.setMeta('settings', { leaseMs: r.team.leaseMs });
     return r.team.leaseMs;
@@ -311,7 +349,11 @@ export class SyncClient {
   private async setStatus(next: SyncStatus): Promise<void> {
     const prev = this.lastStatus ?? (await this.store.getMeta<SyncStatus | null>('syncStatus')) ?? null;
     const status: SyncStatus = { ...next, lastSyncAt: next.lastSyncAt ?? prev?.lastSyncAt ?? null };
-    if (!next.error) delete status.error;
+    if (!next.error) {
+      delete status.error;
+      delete status.code;
+      delete status.detail;
+    }
     this.lastStatus = status;
     if (prev && prev.state === status.state && prev.error === status.error && prev.lastSyncAt === status.lastSyncAt) return;
     if (!(await this.team())) return;
@@ -339,7 +381,7 @@ export class SyncClient {
 
   private async failed(e: unknown): Promise<never> {
     const err = e instanceof SyncError ? e : new SyncError('network', e instanceof Error ? e.message : String(e));
-    if (await this.team()) await this.setStatus({ state: err.retryable ? 'offline' : 'error', lastSyncAt: null, error: err.message });
+    if (await this.team()) await this.setStatus({ state: err.retryable ? 'offline' : 'error', lastSyncAt: null, error: err.message, code: err.code, detail: err.detail });
     throw err;
   }
 
@@ -351,13 +393,15 @@ export class SyncClient {
     if (body !== undefined) headers['Content-Type'] = 'application/json';
     const timeoutMs = this.deps.requestTimeoutMs ?? 20_000;
     const signal = AbortSignal.timeout(timeoutMs);
-    const timedOut = () => new SyncError('network', `the team server did not answer within ${timeoutMs < 1_000 ? `${timeoutMs} ms` : `${Math.round(timeoutMs / 1_000)} s`}`);
+    const within = timeoutMs < 1_000 ? `${timeoutMs} ms` : `${Math.round(timeoutMs / 1_000)} s`;
+    const timedOut = () => new SyncError('network', `the team server did not answer within ${within}`, undefined, undefined, { code: 'sync-timeout', detail: within });
     let res: Response;
     try {
       res = await this.fetchFn(server + path, { method, headers, body: body === undefined ? undefined : JSON.stringify(body), signal });
     } catch (e) {
       if (signal.aborted) throw timedOut();
-      throw new SyncError('network', `cannot reach the team server (${e instanceof Error ? e.message : String(e)})`);
+      const why = e instanceof Error ? e.message : String(e);
+      throw new SyncError('network', `cannot reach the team server (${why})`, undefined, undefined, { code: 'sync-network', detail: why });
     }
     let data: unknown = null;
     try {
@@ -369,14 +413,16 @@ export class SyncClient {
     if (res.ok) return data;
     const reason = (data as { error?: unknown } | null)?.error;
     const message = typeof reason === 'string' ? reason : `the team server answered ${res.status}`;
-    if (res.status === 401) throw new SyncError('auth', 'this device is no longer signed in to the team (removed, or the team was reset): join again', 401);
-    if (res.status === 426) throw new SyncError('version', message.startsWith('update Tend') ? message : `update Tend: ${message}`, 426);
+    if (res.status === 401) throw new SyncError('auth', 'this device is no longer signed in to the team (removed, or the team was reset): join again', 401, undefined, { code: 'sync-auth', detail: '' });
+    if (res.status === 426) throw new SyncError('version', message.startsWith('update Tend') ? message : `update Tend: ${message}`, 426, undefined, { code: 'sync-version', detail: message });
     if (res.status === 429) {
       const after = Number((data as { retryAfterMs?: unknown } | null)?.retryAfterMs ?? Number(res.headers.get('retry-after') ?? 1) * 1000);
       throw new SyncError('rate', message, 429, Number.isFinite(after) ? after : 1_000);
     }
     if (res.status >= 500) throw new SyncError('server', message, res.status);
-    throw new SyncError('refused', message, res.status);
+    const code = (data as { code?: unknown } | null)?.code;
+    const ours = typeof code === 'string' && Object.hasOwn(SERVER_ANSWERS, code) ? SERVER_ANSWERS[code] : undefined;
+    throw new SyncError('refused', message, res.status, undefined, ours ? { code: ours, detail: '' } : undefined);
   }
 
   /** Runs store-applying work one at a time, so the cursor only moves forward. */
@@ -434,7 +480,7 @@ export class SyncClient {
         if (!batch.length) break;
         sent = true;
         const { results } = (await this.request(link.server, link.token, 'POST', '/v1/ops', { ops: batch.map((r) => r.op) })) as {
-          results: ({ id: string; ok: true; seq: number; at: number } | { id: string; ok: false; code: string; reason: string })[];
+          results: ({ id: string; ok: true; seq: number; at: number } | { id: string; ok: false; code: string; reason: string; holder?: string })[];
         };
         await this.exclusive(() => this.applyAcks(link, batch.map((r) => r.op), results));
         if (batch.length < this.batchSize) break;
@@ -468,14 +514,17 @@ export class SyncClient {
    * it; otherwise others' ops came in between: order-insensitive ops (endorsements,
    * observations) are applied now and the rest arrive in order with a pull.
    */
-  private async applyAcks(link: TeamLink, sent: readonly Op[], results: readonly { id: string; ok: boolean; seq?: number; at?: number; code?: string; reason?: string }[]): Promise<void> {
+  private async applyAcks(link: TeamLink, sent: readonly Op[], results: readonly { id: string; ok: boolean; seq?: number; at?: number; code?: string; reason?: string; holder?: string }[]): Promise<void> {
     const byId = new Map(sent.map((op) => [op.id, op]));
     const accepted: AcceptedOp[] = [];
     for (const r of results) {
       const op = byId.get(r.id);
       if (!op) continue;
       if (r.ok && typeof r.seq === 'number' && typeof r.at === 'number') accepted.push({ ...op, actor: link.memberId, seq: r.seq, at: r.at } as AcceptedOp);
-      else if (!r.ok) this.emit(await this.store.reject(r.id, r.reason ?? r.code ?? 'refused by the team server', this.now()));
+      else if (!r.ok) {
+        const refusal = serverRefusal(r.code, r.reason ?? r.code ?? 'refused by the team server', r.holder);
+        this.emit(await this.store.reject(r.id, refusal.error, this.now(), refusal));
+      }
     }
     if (!accepted.length) return;
     accepted.sort((a, b) => a.seq - b.seq);
@@ -641,7 +690,7 @@ export class SyncClient {
       this.heartbeat = null;
       if (ev.code === CLOSE_REVOKED) {
         this.wantLive = false;
-        void this.setStatus({ state: 'error', lastSyncAt: null, error: 'this member was removed from the team' });
+        void this.setStatus({ state: 'error', lastSyncAt: null, error: 'this member was removed from the team', code: 'sync-removed' });
         return;
       }
       this.scheduleReconnect();

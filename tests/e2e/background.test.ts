@@ -118,7 +118,7 @@ describe.skipIf(!e2e.chromium)('background worker, through real runtime messagin
     // …and a release carrying another epoch is refused, with a reason.
     for (const epoch of [0, 2]) {
       const stale = await send({ type: 'thread.release', thread: t, epoch });
-      expect(stale, `epoch ${epoch}`).toEqual({ ok: false, code: 'rejected', error: 'this claim changed since you last saw it' });
+      expect(stale, `epoch ${epoch}`).toEqual({ ok: false, code: 'claim-changed', error: 'this claim changed since you last saw it' });
     }
     expect((await stateOf([], [t])).threads[key(t)]).toMatchObject({ state: 'claimed', epoch: 1 });
 
@@ -202,7 +202,7 @@ describe.skipIf(!e2e.chromium)('background worker, through real runtime messagin
     ];
     for (const [name, request] of forged) {
       const reply = await sendFromContent(page, forumUrl, request);
-      expect(reply, name).toEqual({ ok: false, code: 'forbidden', error: `a page on ${forumSite} cannot act on ${META}` });
+      expect(reply, name).toEqual({ ok: false, code: 'forbidden', error: `a page on ${forumSite} cannot act on ${META}`, detail: `a page on ${forumSite} cannot act on ${META}` });
     }
     for (const [name, request] of [
       ['rename me', { type: 'me.setName', name: 'Mallory' }],

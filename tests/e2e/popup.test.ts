@@ -295,9 +295,9 @@ describe.skipIf(!e2e.chromium)('popup and first-run page', () => {
     expect(await send(page, { type: 'site.enable', origin: site, tabId: forumTabId })).toMatchObject({ ok: true, value: { enabled: true, granted: true } });
     expect((await registered()).map((s) => s.id)).toEqual([`tend-site-https-${HOST}`]);
     // Refused where no prompt was answered: an origin outside the granted hosts.
-    expect(await send(page, { type: 'site.enable', origin: 'https://forum.example.org' })).toMatchObject({ ok: false, code: 'not-granted' });
+    expect(await send(page, { type: 'site.enable', origin: 'https://forum.example.org' })).toMatchObject({ ok: false, code: 'site-not-granted' });
     // Page-only: a content script cannot flip it (checked in unit tests); built-in hosts stay on.
-    expect(await send(page, { type: 'site.disable', origin: 'https://meta.discourse.org' })).toMatchObject({ ok: false, code: 'built-in' });
+    expect(await send(page, { type: 'site.disable', origin: 'https://meta.discourse.org' })).toMatchObject({ ok: false, code: 'site-built-in' });
 
     // A fresh load of the page runs the registered script by itself.
     await forum.reload();

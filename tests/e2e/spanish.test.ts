@@ -82,6 +82,24 @@ describe.skipIf(!e2e.chromium)('Tend in Spanish', () => {
     await forum.emulateMedia({ colorScheme: 'light' });
     await screenshot(forum, 'es-panel-light');
 
+    // A refusal the team server sent, kept as the background keeps it (with Tend's code for it):
+    // the popup says it in Spanish, with the holder's name in place.
+    await ext_.evaluate(
+      ({ site, at }) =>
+        new Promise<void>((resolve, reject) => {
+          const open = indexedDB.open('tend');
+          open.onerror = () => reject(open.error);
+          open.onsuccess = () => {
+            const tx = open.result.transaction('meta', 'readwrite');
+            const refused = { op: { v: 1, id: 'refused-op', hlc: '', actor: 'me', type: 'claim', thread: { site, threadId: '4821' } }, reason: 'Sam claimed this first', at, code: 'claim-held', detail: 'Sam' };
+            tx.objectStore('meta').put([refused], 'rejections');
+            tx.oncomplete = () => (open.result.close(), resolve());
+            tx.onerror = () => reject(tx.error);
+          };
+        }),
+      { site: server.origin(HOST), at: Date.now() },
+    );
+
     for (const scheme of ['light', 'dark'] as const) {
       const popup = await ext.context.newPage();
       await popup.setViewportSize({ width: 380, height: 600 });
@@ -90,6 +108,8 @@ describe.skipIf(!e2e.chromium)('Tend in Spanish', () => {
       await popup.locator('main[aria-busy="false"]').waitFor();
       expect(await popup.evaluate(() => document.documentElement.lang)).toBe('es');
       await expect.poll(() => popup.locator('main').innerText()).toContain('Tus reclamaciones');
+      expect(await popup.locator('.rejected-card h2').textContent()).toBe('No aceptado por el equipo');
+      expect(await popup.locator('.rejected-card li').textContent()).toBe('Sam lo reclamó primero.');
       expect(await overflowing(popup, 'button, h1, h2, .btn, .tab, .claim-title')).toEqual([]);
       expect(await popup.evaluate(() => document.documentElement.scrollWidth <= document.documentElement.clientWidth)).toBe(true);
       await screenshot(popup, `es-popup-${scheme}`);

@@ -90,7 +90,7 @@ describe('sync client against the server', () => {
     await ann.client.pushOnce();
     expect(await ann.store.outbox()).toEqual([]);
     const rejections = await ann.store.rejections();
-    expect(rejections).toMatchObject([{ op: { type: 'claim' }, reason: 'Bob claimed this first' }]);
+    expect(rejections).toMatchObject([{ op: { type: 'claim' }, reason: 'Bob claimed this first', code: 'claim-held', detail: 'Bob' }]);
     // Others' ops came in between: the claim arrives by pull, in order; everything is applied once.
     const view = await ann.store.claimView(threadKey(t));
     expect(view).toMatchObject({ claim: { holder: bob.joined.member.id }, pending: false });
@@ -130,7 +130,7 @@ describe('sync client against the server', () => {
     // A member cannot: the server refuses, with a reason.
     await bob.store.act({ type: 'site', origin, description: { ...brambleDescription(origin), name: 'Mine now' } });
     await bob.client.pushOnce();
-    expect((await bob.store.rejections())[0]).toMatchObject({ reason: /only a manager/ });
+    expect((await bob.store.rejections())[0]).toMatchObject({ reason: /only a manager/, code: 'not-manager' });
     await ann.client.pullOnce();
     expect(await ann.store.descriptionFor(origin)).toMatchObject({ description: { name: 'Bramble' } });
     // Whatever a client sends, the server validates like the extension: no unsafe pattern gets in.
@@ -273,7 +273,7 @@ describe('sync client against the server', () => {
     expect(bob.client.live).toBe(false);
     await bob.store.act({ type: 'observe', thread: thread('gone'), fields: { title: 'x' } });
     await expect(bob.client.pushOnce()).rejects.toThrow(/no longer signed in/);
-    expect(await bob.client.status()).toMatchObject({ state: 'error', error: expect.stringMatching(/join again/) });
+    expect(await bob.client.status()).toMatchObject({ state: 'error', code: 'sync-auth', error: expect.stringMatching(/join again/) });
   });
 
   it('leaves: forgets the token on the server and the team’s data here, back to solo', async () => {
@@ -312,7 +312,7 @@ describe('sync client against the server', () => {
     const client = new SyncClient({ store, fetch: () => Promise.reject(new Error('no network in this test')) });
     await expect(client.join('http://tend.example.org', 'X', 'Eve')).rejects.toThrow(/https/);
     const real = new SyncClient({ store });
-    await expect(real.join(server.url, 'WRONG-CODE', 'Eve')).rejects.toThrow(/not valid/);
+    await expect(real.join(server.url, 'WRONG-CODE', 'Eve')).rejects.toThrow(expect.objectContaining({ code: 'invite-invalid', message: expect.stringMatching(/not valid/) }));
     expect(await store.teamMode()).toBe(false);
   });
 });

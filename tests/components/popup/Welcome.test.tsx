@@ -69,9 +69,9 @@ describe('first-run page', () => {
   });
 
   it('shows why the background refused it', async () => {
-    show({ onSave: async () => ({ ok: false, error: 'name is longer than 60 characters' }) });
+    show({ onSave: async () => ({ ok: false, code: 'invalid', error: 'invalid me.setName: name is longer than 60 characters', detail: 'name is longer than 60 characters' }) });
     await submit('Ada');
-    expect(root.querySelector('[role=alert]')!.textContent).toBe('Tend could not save your name: name is longer than 60 characters');
+    expect(root.querySelector('[role=alert]')!.textContent).toBe('Tend could not save your name: Tend could not accept this request (name is longer than 60 characters).');
   });
 
   it('fills in the saved name and waits while it loads', () => {

@@ -107,9 +107,9 @@ describe('background boundary', () => {
     await store.setMeta('team', { server: 'https://tend.example.org', teamId: 't', memberId: 'me', token: 'x' });
     await send({ type: 'thread.claim', thread });
     const [queued] = await store.outbox();
-    await store.reject(queued!.op.id, 'Sam claimed this first');
+    await store.reject(queued!.op.id, 'Sam claimed this first', Date.now(), { code: 'claim-held', detail: 'Sam' });
     const r = await send({ type: 'state.get', posts: [], threads: [thread] });
-    expect(r).toMatchObject({ ok: true, value: { threads: { [`${SITE} 12483`]: { state: 'unclaimed', refused: 'Sam claimed this first' } } } });
+    expect(r).toMatchObject({ ok: true, value: { threads: { [`${SITE} 12483`]: { state: 'unclaimed', refused: { error: 'Sam claimed this first', code: 'claim-held', detail: 'Sam' } } } } });
     // Other threads are not concerned.
     const other = await send({ type: 'state.get', posts: [], threads: [{ site: SITE, threadId: '1' }] });
     expect(other).toMatchObject({ ok: true, value: { threads: { [`${SITE} 1`]: { refused: null } } } });

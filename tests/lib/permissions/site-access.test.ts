@@ -40,7 +40,7 @@ describe('enabling a site', () => {
   it('refuses without the permission and registers nothing', async () => {
     const fake = fakeSiteBrowser({ tabs: [forumTab] });
     const access = new SiteAccess(fake.browser);
-    await expect(access.enable(FORUM, 7)).rejects.toMatchObject({ code: 'not-granted', message: /not allowed on forum.example.org/ });
+    await expect(access.enable(FORUM, 7)).rejects.toMatchObject({ code: 'site-not-granted', message: /not allowed on forum.example.org/ });
     expect(fake.scripts.size).toBe(0);
     expect(fake.executed).toEqual([]);
   });
@@ -150,8 +150,8 @@ describe('enabling a site', () => {
   it('refuses sites where no extension may run', async () => {
     const fake = fakeSiteBrowser({ granted: ['https://*/*'] });
     const access = new SiteAccess(fake.browser);
-    await expect(access.enable('https://addons.mozilla.org')).rejects.toMatchObject({ code: 'unsupported' });
-    await expect(access.enable('file:///etc/passwd')).rejects.toMatchObject({ code: 'unsupported' });
+    await expect(access.enable('https://addons.mozilla.org')).rejects.toMatchObject({ code: 'site-unsupported' });
+    await expect(access.enable('file:///etc/passwd')).rejects.toMatchObject({ code: 'site-unsupported' });
   });
 
   it('does not inject into a tab on another origin, even when asked to', async () => {
@@ -186,7 +186,7 @@ describe('disabling a site', () => {
 
   it('refuses to turn off a built-in host', async () => {
     const fake = fakeSiteBrowser({ required: BUILT_IN });
-    await expect(new SiteAccess(fake.browser).disable('https://github.com')).rejects.toMatchObject({ code: 'built-in' });
+    await expect(new SiteAccess(fake.browser).disable('https://github.com')).rejects.toMatchObject({ code: 'site-built-in' });
   });
 });
 

@@ -28,7 +28,7 @@ describe('site.* requests', () => {
       ok: true,
       value: { origin: FORUM, site: FORUM, builtIn: false, enabled: false, granted: false, supported: true, reader: 'unknown' },
     });
-    expect(await send({ type: 'site.enable', origin: FORUM, tabId: 7 })).toMatchObject({ ok: false, code: 'not-granted' });
+    expect(await send({ type: 'site.enable', origin: FORUM, tabId: 7 })).toMatchObject({ ok: false, code: 'site-not-granted' });
     fake.grant(`${FORUM}/*`);
     expect(await send({ type: 'site.enable', origin: FORUM, tabId: 7 })).toMatchObject({ ok: true, value: { enabled: true, granted: true } });
     expect(fake.executed.map((e) => e.tabId)).toEqual([7]);

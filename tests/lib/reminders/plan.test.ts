@@ -120,9 +120,9 @@ describe('reminder plan', () => {
   it('says each refusal once, and not again as taken over', () => {
     const mine = claim();
     const before = plan(input({ claims: [mine] }));
-    const refusal = { opId: 'op1', key: mine.key, thread: mine.thread, title: mine.title, url: mine.url, reason: 'Sam claimed this first', at: T0 + 5 };
+    const refusal = { opId: 'op1', key: mine.key, thread: mine.thread, title: mine.title, url: mine.url, reason: 'Sam claimed this first', code: 'claim-held', detail: 'Sam', at: T0 + 5 };
     const p = plan(input({ now: T0 + 10, claims: [claim({ holder: SAM, by: SAM })], refusals: [refusal], state: before.state }));
-    expect(p.notify).toMatchObject([{ kind: 'refused', reason: 'Sam claimed this first' }]);
+    expect(p.notify).toMatchObject([{ kind: 'refused', reason: 'Sam claimed this first', code: 'claim-held', detail: 'Sam' }]);
     expect(p.state.refusedUpTo).toBe(T0 + 5);
     expect(plan(input({ now: T0 + 20, claims: [claim({ holder: SAM, by: SAM })], refusals: [refusal], state: p.state })).notify).toEqual([]);
   });
@@ -185,6 +185,9 @@ describe('reminder words and badge', () => {
     const n = { kind: 'expiring' as const, key: c.key, thread: c.thread, title: 'Login loops', url: null, epoch: 1, expiresAt: T0 + 2 * HOUR_MS };
     expect(noticeText(englishT, n, T0, (m) => m)).toEqual({ title: 'Your claim is about to expire', message: '“Login loops”: 2 hr left. Renew it to keep it.' });
     expect(noticeText(englishT, { ...n, kind: 'handed', who: SAM, title: null }, T0, () => 'Sam').message).toBe('Sam handed you “a thread on forum.example.org”.');
+    // The server's words where Tend has none; Tend's own, in the browser's language, where it has.
     expect(noticeText(englishT, { ...n, kind: 'refused', reason: 'Sam claimed this first' }, T0, (m) => m).message).toBe('“Login loops”: Sam claimed this first');
+    expect(noticeText(englishT, { ...n, kind: 'refused', reason: 'Sam claimed this first', code: 'claim-held', detail: 'Sam' }, T0, (m) => m).message).toBe('“Login loops”: Sam claimed this first.');
+    expect(noticeText(englishT, { ...n, kind: 'refused', reason: 'the claim expired', code: 'claim-expired' }, T0, (m) => m).message).toBe('“Login loops”: The claim expired.');
   });
 });

@@ -36,7 +36,7 @@ describe('store in solo mode', () => {
 
   it('refuses self-endorsement and writes nothing', async () => {
     const store = await fresh();
-    await expect(store.act(endorse(undefined, 'Me-On-Site'))).rejects.toMatchObject({ code: 'rejected', message: /own post/ });
+    await expect(store.act(endorse(undefined, 'Me-On-Site'))).rejects.toMatchObject({ code: 'own-post', message: /own post/ });
     expect(await store.opCount()).toBe(0);
   });
 
@@ -55,7 +55,7 @@ describe('store in solo mode', () => {
     const later = t0 + 25 * 3_600_000;
     expect(await store.siteCounts(SITE, later)).toEqual({ unclaimed: 1, claimed: 0, resolved: 0, answered: 1 });
     expect(await store.myActiveClaims(later)).toEqual([]);
-    await expect(store.act({ type: 'renew', thread, epoch: 1 }, later)).rejects.toMatchObject({ code: 'rejected', message: /expired/ });
+    await expect(store.act({ type: 'renew', thread, epoch: 1 }, later)).rejects.toMatchObject({ code: 'claim-expired', message: /expired/ });
     await store.act({ type: 'claim', thread }, later);
     await store.act({ type: 'resolve', thread, epoch: 2 }, later + 1);
     expect(await store.siteCounts(SITE, later + 2)).toEqual({ unclaimed: 0, claimed: 0, resolved: 1, answered: 1 });

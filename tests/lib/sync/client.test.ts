@@ -72,6 +72,50 @@ describe('sync client', () => {
     expect(() => normalizeServerUrl('tend')).toThrow(/not a URL/);
   });
 
+  it('gives address problems their codes', () => {
+    expect(() => normalizeServerUrl('http://tend.example.org')).toThrow(expect.objectContaining({ code: 'server-https' }));
+    expect(() => normalizeServerUrl('https://u:p@tend.example.org')).toThrow(expect.objectContaining({ code: 'server-credentials' }));
+    expect(() => normalizeServerUrl('tend')).toThrow(expect.objectContaining({ code: 'server-url' }));
+  });
+
+  it('words the server’s answers to joining that Tend knows, and passes on the others', async () => {
+    const answer = (status: number, body: object) => vi.fn(async () => Response.json(body, { status }));
+    const join = async (fetch: ReturnType<typeof answer>) => {
+      const client = new SyncClient({ store: await open(), fetch: fetch as unknown as typeof globalThis.fetch, timers: manualTimers().timers });
+      return client.join('https://tend.example.org', 'CODE', 'Ada').then(() => null, (e: unknown) => e);
+    };
+    expect(await join(answer(403, { error: 'this invite code is not valid (mistyped, already used or expired)', code: 'invalid-code' }))).toMatchObject({ kind: 'refused', code: 'invite-invalid', status: 403 });
+    expect(await join(answer(409, { error: 'this member already has 5 devices: leave the team on one of them first', code: 'too-many-devices' }))).toMatchObject({ code: 'too-many-devices' });
+    expect(await join(answer(403, { error: 'this member was removed from the team', code: 'revoked' }))).toMatchObject({ code: 'sync-removed' });
+    expect(await join(answer(400, { error: 'name: too long', code: 'invalid' }))).toMatchObject({ code: 'sync-refused', detail: 'name: too long' });
+    expect(await join(answer(400, { error: 'name: too long', code: 'toString' }))).toMatchObject({ code: 'sync-refused' });
+  });
+
+  it('keeps the server’s refusals with Tend’s code where it words them itself, and the server’s words otherwise', async () => {
+    const store = await open();
+    await store.setMeta('team', team);
+    await store.act({ type: 'claim', thread: { site: SITE, threadId: '1' } });
+    await store.act({ type: 'claim', thread: { site: SITE, threadId: '2' } });
+    const [held, clock] = await store.outbox();
+    const fetch = vi.fn(async () =>
+      Response.json({
+        results: [
+          { id: held!.op.id, ok: false, code: 'held', reason: 'Sam claimed this first', holder: 'Sam', holderId: 'sam1' },
+          { id: clock!.op.id, ok: false, code: 'clock', reason: 'this device’s clock is more than 60 minutes ahead' },
+        ],
+      }),
+    );
+    const client = new SyncClient({ store, fetch: fetch as unknown as typeof globalThis.fetch, timers: manualTimers().timers });
+    await client.pushOnce();
+    const rejections = await store.rejections();
+    expect(rejections.find((r) => r.op.id === held!.op.id)).toMatchObject({ reason: 'Sam claimed this first', code: 'claim-held', detail: 'Sam' });
+    const other = rejections.find((r) => r.op.id === clock!.op.id)!;
+    expect(other.reason).toBe('this device’s clock is more than 60 minutes ahead');
+    expect(other.code).toBeUndefined();
+    expect(await store.outbox()).toEqual([]);
+    client.close();
+  });
+
   it('backs off exponentially while the server cannot be reached, keeping the outbox', async () => {
     const store = await open();
     await store.setMeta('team', team);
@@ -89,7 +133,7 @@ describe('sync client', () => {
       await new Promise((r) => setTimeout(r, 5));
     }
     expect(seen).toEqual([1_000, 2_000, 4_000, 8_000, 8_000]);
-    expect(await client.status()).toMatchObject({ state: 'offline', error: expect.stringMatching(/network down/) });
+    expect(await client.status()).toMatchObject({ state: 'offline', code: 'sync-network', error: expect.stringMatching(/network down/), detail: expect.stringMatching(/network down/) });
     expect((await store.outbox()).length).toBe(1);
     // While backing off, a local write does not hammer the server.
     const calls = fetch.mock.calls.length;
@@ -154,7 +198,7 @@ describe('sync client', () => {
     const client = new SyncClient({ store, fetch: fetch as unknown as typeof globalThis.fetch, timers: clock.timers });
     await store.act({ type: 'claim', thread: { site: SITE, threadId: '1' } });
     await expect(client.pushOnce()).rejects.toThrow(/^update Tend/);
-    expect(await client.status()).toMatchObject({ state: 'error', error: expect.stringMatching(/^update Tend/) });
+    expect(await client.status()).toMatchObject({ state: 'error', code: 'sync-version', error: expect.stringMatching(/^update Tend/) });
     expect(clock.delays()).toEqual([]);
     const [, init] = fetch.mock.calls[0] as unknown as [string, RequestInit];
     expect((init.headers as Record<string, string>)['Tend-Protocol']).toBe('1');
