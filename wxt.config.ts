@@ -1,5 +1,6 @@
 import { defineConfig } from 'wxt';
 import { BUILTIN_HOST_PATTERNS, TEST_HOST_PATTERNS } from './lib/domain/hosts';
+import { minifyCssLiterals } from './scripts/minify-css-literals';
 
 /**
  * `TEND_BUILD=test` makes the end-to-end build: test hosts are granted up front (a
@@ -12,6 +13,7 @@ export default defineConfig({
   modules: ['@wxt-dev/webextension-polyfill'],
   vite: () => ({
     define: { __TEND_TEST_BUILD__: JSON.stringify(testBuild) },
+    plugins: [minifyCssLiterals()],
     ...(process.env.TEND_SOURCEMAP ? { build: { sourcemap: true } } : {}),
   }),
   hooks: {
