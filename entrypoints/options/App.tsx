@@ -366,7 +366,7 @@ function Sites({ onDescribe }: { onDescribe: (origin: string) => void }) {
         onImport={(file) =>
           void act(async () => {
             const parsed = parseSitesFile(await file.text());
-            if (!parsed.ok) throw new Error(t('sitesImportBad', parsed.reason));
+            if (!parsed.ok) throw new Error(t('sitesImportBad', t(`sitesFile_${parsed.problem}`, parsed.detail ?? '')));
             let changed = 0;
             let same = 0;
             const refused = [...parsed.refused];

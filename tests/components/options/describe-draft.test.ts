@@ -1,10 +1,14 @@
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { descriptionToDraft, draftToDescription, emptyDraft } from '../../../components/options/describe-draft';
-import { SITES_FILE_FORMAT, exportSites, parseSitesFile } from '../../../components/options/site-io';
+import { SITES_FILE_FORMAT, SITES_FILE_PROBLEMS, exportSites, parseSitesFile } from '../../../components/options/site-io';
 import { parseSiteDescription } from '../../../lib/domain/site-description';
 import { brambleDescription } from '../../fixtures/bramble/description';
 
 const ORIGIN = 'https://bramble.example.net';
+const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
 
 describe('the editor’s form', () => {
   it('says what it can from the first field, and is a valid description once filled in', () => {
@@ -51,7 +55,17 @@ describe('description files', () => {
     expect(parseSitesFile(JSON.stringify(brambleDescription(ORIGIN)))).toMatchObject({ ok: true, descriptions: [{ name: 'Bramble' }] });
     const mixed = parseSitesFile(JSON.stringify({ format: SITES_FILE_FORMAT, version: 1, descriptions: [brambleDescription(ORIGIN), { version: 1, name: 'x', origins: ['https://x.example'], posts: { item: ':has(a)' } }] }));
     expect(mixed).toMatchObject({ ok: true, descriptions: [{ name: 'Bramble' }], refused: [expect.stringMatching(/^#2: .*:has/)] });
-    expect(parseSitesFile('not json')).toMatchObject({ ok: false, reason: /not JSON/ });
-    expect(parseSitesFile(JSON.stringify({ format: 'something-else' }))).toMatchObject({ ok: false, reason: /not a Tend export/ });
+    expect(parseSitesFile('not json')).toMatchObject({ ok: false, problem: 'json', detail: expect.stringMatching(/JSON/) });
+    expect(parseSitesFile(JSON.stringify({ format: 'something-else' }))).toEqual({ ok: false, problem: 'format' });
+    expect(parseSitesFile(JSON.stringify({ format: SITES_FILE_FORMAT }))).toEqual({ ok: false, problem: 'none' });
+    expect(parseSitesFile(JSON.stringify({ format: SITES_FILE_FORMAT, descriptions: Array(201).fill({}) }))).toEqual({ ok: false, problem: 'many' });
+    expect(parseSitesFile(' '.repeat(2_000_001))).toEqual({ ok: false, problem: 'large' });
+  });
+
+  it('words every reason a file cannot be imported in English and Spanish', () => {
+    for (const locale of ['en', 'es']) {
+      const messages = JSON.parse(readFileSync(path.join(ROOT, 'public', '_locales', locale, 'messages.json'), 'utf8')) as Record<string, { message: string }>;
+      expect(SITES_FILE_PROBLEMS.filter((p) => !messages[`sitesFile_${p}`]?.message), locale).toEqual([]);
+    }
   });
 });
