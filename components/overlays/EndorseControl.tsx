@@ -173,9 +173,11 @@ export function EndorseControl(props: EndorseControlProps) {
           </span>
         )}
       </button>
+      {/* A new frame each time the panel opens (keyed by its secret): reopened before the last
+          one went, a changed address differing only after `#` would not load the page again. */}
       {src && (
         <div ref={pop} class="tend-panel" popover="auto" role="presentation" style={open ? undefined : 'display: none'}>
-          <iframe ref={frame} src={src.src} title={props.ownPost ? t('ov_whoThankedYou') : t('ov_whoHelped')} onLoad={onLoad} />
+          <iframe key={src.nonce} ref={frame} src={src.src} title={props.ownPost ? t('ov_whoThankedYou') : t('ov_whoHelped')} onLoad={onLoad} />
         </div>
       )}
       {!open && props.error && <SecretText class="tend-error" text={props.error} />}

@@ -55,6 +55,12 @@ const POINTER_TO_ACTION_MS = 5_000;
 export function App({ params, port: portReady }: { params: PanelParams | null; port: Promise<MessagePort> }) {
   const t = useT();
   const [items, setItems] = useState<EndorsementItem[] | null>(null);
+  /**
+   * Whether the framer's channel has arrived. It is handed over just before the framer focuses
+   * this frame, so the panel shows its controls (and puts the focus on them) only after that:
+   * a frame that takes the focus before it has it is ignored by Chromium.
+   */
+  const [connected, setConnected] = useState(false);
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
   const port = useRef<MessagePort | null>(null);
@@ -72,6 +78,7 @@ export function App({ params, port: portReady }: { params: PanelParams | null; p
     // The channel to the content script, proven by the secret only it and this address know.
     void portReady.then((p) => {
       port.current = p;
+      setConnected(true);
       p.onmessage = (e: MessageEvent<{ type?: unknown; id?: unknown; ok?: unknown }>) => {
         if (e.data?.type !== 'verdict' || typeof e.data.id !== 'number') return;
         pendingVerdicts.current.get(e.data.id)?.(e.data.ok === true);
@@ -182,7 +189,7 @@ export function App({ params, port: portReady }: { params: PanelParams | null; p
 
   return (
     <EndorsePanel
-      endorsements={items}
+      endorsements={connected ? items : null}
       ownPost={params.own}
       busy={busy}
       error={error}
