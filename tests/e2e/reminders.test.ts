@@ -198,27 +198,6 @@ describe.skipIf(!e2e.chromium)('reminders, badge and keyboard commands', () => {
     }
   });
 
-  it('a claim of mine a manager hands to someone else raises "taken over", naming who holds it now', async () => {
-    team = await startTeamServer('Support');
-    const x = await launch();
-    const options = await openExtensionPage(x, 'options.html');
-    value(await sendFromPage(options, { type: 'sync.join', server: team.url, code: await team.invite(), name: 'Ana' }));
-    const forum = await openTopic(x);
-    const lea = await teammate(team, 'Lea', 'manager');
-    const sam = await teammate(team, 'Sam');
-    await lea.does({ type: 'observe', thread, fields: { title: 'Rotating API keys without downtime', url: server.url(TOPIC, HOST) } });
-    value(await sendFromPage(options, { type: 'thread.claim', thread }));
-    // Accepted by the server: the manager sees it in the team's log.
-    await expect.poll(async () => (await lea.pull()).some((op) => op.type === 'claim')).toBe(true);
-    expect(await shown(options)).toEqual([]);
-
-    await lea.does({ type: 'handoff', thread, epoch: 1, to: sam.id });
-    await expect.poll(() => shown(options), { timeout: 20_000, interval: 300 }).toHaveLength(1);
-    expect((await shown(options))[0]).toMatchObject({ title: 'Your claim was taken over', message: 'Sam now holds “Rotating API keys without downtime”.' });
-    await expect.poll(async () => (await claimOf(options)).claim).toMatchObject({ mine: false, holderName: 'Sam' });
-    await forum.close();
-  });
-
   it('keyboard commands claim the thread, open the thanks of the post in view, and open the dashboard', async () => {
     const x = await launch();
     const forum = await openTopic(x);
