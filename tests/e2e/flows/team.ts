@@ -72,12 +72,12 @@ export interface Teammate {
   pull(): Promise<(Op & { seq: number })[]>;
 }
 
-/** A teammate called `name`, joined through the API (a member unless `role` says otherwise). */
-export async function teammate(team: TeamServer, name: string, role: 'manager' | 'member' = 'member'): Promise<Teammate> {
+/** A teammate called `name`, joined through the API. */
+export async function teammate(team: TeamServer, name: string): Promise<Teammate> {
   const res = await fetch(`${team.url}/v1/join`, {
     method: 'POST',
     headers: { 'Content-Type': 'application/json', 'Tend-Protocol': '1' },
-    body: JSON.stringify({ code: await team.invite(role), name }),
+    body: JSON.stringify({ code: await team.invite('member'), name }),
   });
   const joined = (await res.json()) as { token: string; member: { id: string } };
   const nextId = createIdGenerator();
