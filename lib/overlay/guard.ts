@@ -135,9 +135,10 @@ export function createGuard(options: GuardOptions): ActionGuard {
     const rect = host.getBoundingClientRect();
     // In place: where the last check saw it, and there for a while already.
     const still = w.anchor !== null && !moved(rect, w.anchor) && w.stillSince !== null && at - w.stillSince >= MIN_STILL_MS;
-    const onTop = hitsOnly(host, w.root, e.clientX, e.clientY, doc);
-    const stillVisible = looksVisible(host, rect, win);
-    w.down = { at, ok: still && onTop && (v2ok || (ownOk && stillVisible)) };
+    // Visible by v2, which sees whatever is painted over the control, covers that let clicks
+    // through included; else Tend's own checks now, with the hit test that finds such covers
+    // (it restyles the whole page for a moment: on a long topic, longer than a frame).
+    w.down = { at, ok: still && (v2ok || (ownOk && looksVisible(host, rect, win) && hitsOnly(host, w.root, e.clientX, e.clientY, doc))) };
   };
 
   return {
@@ -260,6 +261,7 @@ function filterEffect(filter: string): { opacity: number; hides: boolean } {
  */
 export function hitsOnly(host: HTMLElement, root: ShadowRoot, x: number, y: number, doc: Document): boolean {
   const probe = doc.createElement('style');
+  probe.dataset.tendProbe = '';
   probe.textContent = '*, *::before, *::after { pointer-events: auto !important; }';
   // Inline `pointer-events: none !important` beats any sheet: those elements are set by hand.
   const inline = [...doc.querySelectorAll<HTMLElement>('[style*="pointer-events"]')].map((el) => [el, el.getAttribute('style')] as const);
