@@ -18,7 +18,7 @@ import type { Failure } from '../../lib/domain/result';
 import { request, subscribe, type Subscription } from '../../lib/messaging/client';
 import { isBuiltInOrigin } from '../../lib/permissions/origins';
 import type { SeenThreadSchema, StateSnapshot } from '../../lib/messaging/protocol';
-import { createGuard, OverlayState, pageTheme, startEngine, type ActionGuard } from '../../lib/overlay';
+import { beforePaint, createGuard, OverlayState, pageTheme, startEngine, type ActionGuard } from '../../lib/overlay';
 import { confirmInTend } from '../../lib/overlay/confirm';
 import type { SiteDescription } from '../../lib/domain/site-description';
 import type { OverlayTarget, PageRead, PostTarget, SiteAdapter, ThreadTarget } from '../../lib/sites/types';
@@ -74,14 +74,18 @@ export function runTend(signal: AbortSignal, builtIn: readonly SiteAdapter[], lo
   let attempt = 0;
   const start = async () => {
     const mine = ++attempt;
-    let adapter = adapterAmong(builtIn, document, new URL(location.href));
-    if (!adapter) {
+    // Built-in platforms are told by their host or by a mark in the page's head; anything else
+    // needs this forum's description first.
+    let adapters = builtIn;
+    if (!builtIn.some((a) => a.detect(document, new URL(location.href))) && !isBuiltInOrigin(location.origin)) {
       const r = await request({ type: 'site.description' });
       if (mine !== attempt || signal.aborted) return;
       // The background validated it when it was saved or shared; reading it cannot throw either way.
       const description = r.ok && r.value && r.value.description && typeof r.value.description === 'object' ? (r.value.description as SiteDescription) : null;
-      adapter = description ? adapterAmong([...builtIn, describedAdapter(description)], document, new URL(location.href)) : null;
+      if (description) adapters = [...builtIn, describedAdapter(description)];
     }
+    const adapter = await recognised(adapters, signal);
+    if (mine !== attempt || signal.aborted) return;
     running?.abort();
     running = null;
     if (!adapter) return;
@@ -97,6 +101,34 @@ export function runTend(signal: AbortSignal, builtIn: readonly SiteAdapter[], lo
   };
   signal.addEventListener('abort', () => running?.abort());
   void start();
+}
+
+/**
+ * The first of `adapters` that recognises the page. The content script starts as the page
+ * begins to load, so that overlays can go in before the first frame is drawn: while the page is
+ * still being parsed, each frame asks again once the body has begun, and the end of parsing
+ * has the last word.
+ */
+function recognised(adapters: readonly SiteAdapter[], signal: AbortSignal): Promise<SiteAdapter | null> {
+  const detect = () => adapterAmong(adapters, document, new URL(location.href));
+  if (document.readyState !== 'loading') return Promise.resolve(detect());
+  return new Promise((resolve) => {
+    let cancel = () => {};
+    const finish = (adapter: SiteAdapter | null) => {
+      cancel();
+      document.removeEventListener('DOMContentLoaded', parsed);
+      resolve(adapter);
+    };
+    const parsed = () => finish(signal.aborted ? null : detect());
+    const look = () => {
+      if (signal.aborted) return finish(null);
+      const adapter = document.body ? detect() : null;
+      if (adapter) finish(adapter);
+      else cancel = beforePaint(window, look);
+    };
+    document.addEventListener('DOMContentLoaded', parsed);
+    look();
+  });
 }
 
 /** Runs the overlays with one adapter until `signal` aborts. */

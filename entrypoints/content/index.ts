@@ -13,7 +13,7 @@ import { runTend } from './app';
 
 export default defineContentScript({
   matches: [...PLATFORM_HOST_PATTERNS.discourse],
-  runAt: 'document_idle',
+  runAt: 'document_start',
   main() {
     runTend(claimPage(() => browser.runtime?.id !== undefined), [discourse]);
   },

@@ -8,7 +8,7 @@ import { runTend } from '../content/app';
 
 export default defineContentScript({
   matches: [...PLATFORM_HOST_PATTERNS.reddit],
-  runAt: 'document_idle',
+  runAt: 'document_start',
   main() {
     runTend(claimPage(() => browser.runtime?.id !== undefined), [reddit], REDDIT_LOOK + OLD_REDDIT_LOOK);
   },

@@ -6,7 +6,12 @@
  *
  * Each new target gets its host at once: an empty element whose sheet already gives it the
  * overlay's height, so the page lays out once and does not move again when the controls
- * appear. The controls themselves are rendered only where the reader is — hosts within about
+ * appear. Passes run just before a frame is drawn (an animation-frame callback) and put hosts
+ * in during that callback, in page order for as long as a frame's budget allows, so the frame
+ * that first shows a post already shows its place: nothing the reader sees moves. While the
+ * page is still being parsed, passes come frame by frame over the elements the parser has
+ * closed; the full pass (and what the page shows, for the background) waits for the end of
+ * parsing. Hosts that do not fit in a frame follow in slices. The controls themselves are rendered only where the reader is — hosts within about
  * two screens of the window, as they come near (an IntersectionObserver) — in short slices, so
  * no task runs long however long the topic. Hosts the observer cannot place (no box: a reply
  * inside a collapsed comment) render at once. On long pages, controls that go far are taken
@@ -51,8 +56,10 @@ export interface EngineOptions {
   sliceMs?: number;
   /** Readies a host before it goes into the page (styles, theme): what it needs to hold its place. */
   prepare?: (target: OverlayTarget, root: ShadowRoot, host: HTMLElement) => void;
-  /** Delay that batches bursts of mutations into one pass, in ms. */
+  /** Least time between two passes, in ms: a burst of mutations is one pass. */
   batchMs?: number;
+  /** Longest time a pass may spend putting hosts in during its frame, in ms (the rest follow in slices). */
+  frameMs?: number;
   /**
    * How near the window a host must come for its controls to render, as an IntersectionObserver
    * `rootMargin`; null renders every overlay wherever it is.
@@ -86,6 +93,7 @@ export function startEngine(options: EngineOptions): Engine {
   const sliceMs = options.sliceMs ?? 8;
   const batchMs = options.batchMs ?? 30;
   const longPage = options.longPage ?? 150;
+  const frameMs = options.frameMs ?? 16;
   const win = doc.defaultView!;
   /** Every overlay with a host in the page, by key. */
   const entries = new Map<string, Entry>();
@@ -99,7 +107,12 @@ export function startEngine(options: EngineOptions): Engine {
   let rendered = 0;
   /** The newest read of the page. */
   let lastRead: PageRead | null = null;
-  let passTimer: ReturnType<typeof setTimeout> | undefined;
+  /** Cancels the scheduled pass; null when none is. */
+  let passPending: (() => void) | null = null;
+  let lastPassAt = -Infinity;
+  /** How long the last read took, and whether a pass has read the whole page yet. */
+  let lastReadMs = 0;
+  let parsedPass = false;
   let slicePending = false;
   // Yield between slices with a message, not setTimeout(0): nested timers are clamped to 4 ms,
   // which would leave the main thread idle a third of the time while overlays are pending.
@@ -170,7 +183,7 @@ export function startEngine(options: EngineOptions): Engine {
   };
 
   const settle = () => {
-    if (passTimer === undefined && !slicePending && !inserts.length && !toRender.size) {
+    if (!passPending && !slicePending && !inserts.length && !toRender.size) {
       const waiters = idleWaiters;
       idleWaiters = [];
       for (const w of waiters) w();
@@ -180,7 +193,7 @@ export function startEngine(options: EngineOptions): Engine {
   const report = () => options.onPass?.([...entries.values()].map((e) => e.target), new URL(win.location.href), lastRead);
 
   /** A host holding the overlay's place, with its sheet but no controls yet. */
-  const insert = (key: string, target: OverlayTarget) => {
+  const insert = (key: string, target: OverlayTarget): void => {
     if (entries.has(key) || !target.element.isConnected || !target.anchor.isConnected) return;
     const host = doc.createElement(HOST_TAG);
     host.dataset.tendInstance = options.instance;
@@ -237,42 +250,100 @@ export function startEngine(options: EngineOptions): Engine {
     settle();
   };
 
+  const loading = () => doc.readyState === 'loading';
+
+  /**
+   * One read of the page and its diff, in an animation-frame callback. The hosts of new targets
+   * go in now, before this frame is drawn, as many as its budget allows (in page order); the
+   * rest follow in slices. While the page is being parsed, only targets the parser has closed
+   * go in, and what the page shows is not reported yet (the rest of it is still to come).
+   */
   const pass = () => {
-    passTimer = undefined;
+    passPending = null;
+    lastPassAt = performance.now();
     if (signal.aborted) return;
+    const early = loading();
     if (!root?.isConnected) observeRoot();
     const url = new URL(win.location.href);
+    let read: PageRead | null;
+    const readStart = performance.now();
     try {
-      lastRead = adapter.read(doc, url);
+      read = adapter.read(doc, url);
     } catch {
-      lastRead = null;
+      read = null;
     }
-    options.onRead?.(lastRead, url);
+    lastReadMs = performance.now() - readStart;
+    if (!early) parsedPass = true;
     const next = new Map<string, OverlayTarget>();
-    for (const t of lastRead?.targets ?? []) {
+    const open = early ? openElements(doc) : null;
+    for (const t of read?.targets ?? []) {
+      if (open && (open.has(t.element) || open.has(t.anchor))) continue;
       const key = targetKey(site, t);
       if (!next.has(key)) next.set(key, t);
     }
-    for (const e of [...entries.values()]) {
-      const t = next.get(e.key);
-      // Gone, re-rendered into a new element, or our host was thrown away with its parent.
-      if (!t || t.element !== e.target.element || !e.host.isConnected) remove(e);
+    if (!early) {
+      lastRead = read;
+      options.onRead?.(read, url);
+      for (const e of [...entries.values()]) {
+        const t = next.get(e.key);
+        // Gone, re-rendered into a new element, or our host was thrown away with its parent.
+        if (!t || t.element !== e.target.element || !e.host.isConnected) remove(e);
+      }
     }
     inserts = [...next].filter(([key]) => !entries.has(key)).map(([key, target]) => ({ key, target }));
-    // Inserting starts in a task of its own: a long page's read is task enough.
-    if (inserts.length) later();
-    else {
-      report();
-      settle();
+    // Hosts in page order, in this frame while its budget lasts (on a page read from the top,
+    // that is far more than a window holds); the rest in slices of their own.
+    const start = performance.now();
+    let done = 0;
+    while (done < inserts.length && performance.now() - start < frameMs) {
+      const { key, target } = inserts[done++]!;
+      insert(key, target);
     }
+    inserts = inserts.slice(done);
+    if (toRender.size) later();
+    if (early) {
+      // Parsing goes on: another pass a frame later (or more, see `schedule`), with whatever
+      // did not fit; the full pass once parsing ends.
+      inserts = [];
+      if (done) report();
+      schedule();
+    } else if (inserts.length) later();
+    else report();
+    settle();
   };
 
+  /**
+   * Schedules a pass for the next frame, or, where one ran less than `batchMs` ago, for the
+   * first frame after that.
+   */
   const schedule = () => {
-    if (passTimer === undefined && !signal.aborted) passTimer = setTimeout(pass, batchMs);
+    if (passPending || signal.aborted) return;
+    const wait = Math.max(0, lastPassAt + batchMs - performance.now());
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    let frame: (() => void) | null = null;
+    passPending = () => {
+      clearTimeout(timer);
+      frame?.();
+    };
+    // Once the page is loaded, a pass whose read is slow (a topic of a thousand posts) runs in a
+    // task of its own: in the frame after one of the page's own clicks it would hold up what the
+    // click shows.
+    const inFrame = loading() || !parsedPass || lastReadMs <= FRAME_READ_MS ? () => (frame = beforePaint(win, pass)) : pass;
+    if (wait > 0) timer = setTimeout(inFrame, wait);
+    else inFrame();
   };
+  const onParsed = () => {
+    // The full pass: the page is all there.
+    passPending?.();
+    passPending = null;
+    schedule();
+  };
+  if (loading()) doc.addEventListener('DOMContentLoaded', onParsed, { once: true, signal });
 
   const observer = new MutationObserver((records) => {
-    // Only schedule: no reads here. Mutations that only add or remove our own hosts are ignored.
+    // Only schedule: no reads here. Mutations that only add or remove our own hosts are ignored,
+    // and so is the parser's work: passes while parsing are paced by frames (see `pass`).
+    if (loading()) return;
     for (const r of records) {
       if (!onlyOurHosts(r.addedNodes) || !onlyOurHosts(r.removedNodes)) return schedule();
     }
@@ -301,17 +372,17 @@ export function startEngine(options: EngineOptions): Engine {
     observer.disconnect();
     io?.disconnect();
     clearInterval(urlTimer);
-    clearTimeout(passTimer);
+    passPending?.();
     channel.port1.close();
-    passTimer = undefined;
+    passPending = null;
     slicePending = false;
     inserts = [];
     for (const e of [...entries.values()]) remove(e);
     settle();
   });
 
-  // The first read in a task of its own, not in the one that runs the content script.
-  passTimer = setTimeout(pass, 0);
+  // The first read in the next frame's callback, not in the task that runs the content script.
+  schedule();
   return {
     rescan: schedule,
     get size() {
@@ -325,10 +396,48 @@ export function startEngine(options: EngineOptions): Engine {
   };
 }
 
+/**
+ * Runs `fn` just before the window's next frame is drawn. A hidden tab draws no frames, so
+ * after `fallbackMs` it runs anyway. Returns a cancel function.
+ */
+export function beforePaint(win: Window, fn: () => void, fallbackMs = 1_000): () => void {
+  let done = false;
+  const once = () => {
+    if (done) return;
+    done = true;
+    if (frames) win.cancelAnimationFrame(frame);
+    clearTimeout(timer);
+    fn();
+  };
+  const frames = typeof win.requestAnimationFrame === 'function';
+  const frame = frames ? win.requestAnimationFrame(once) : 0;
+  const timer = setTimeout(once, frames && win.document.visibilityState !== 'hidden' ? fallbackMs : 0);
+  return () => {
+    done = true;
+    if (frames) win.cancelAnimationFrame(frame);
+    clearTimeout(timer);
+  };
+}
+
+/**
+ * The elements the parser may still be adding to: the last element child of the document,
+ * its last element child, and so on down. Everything else is closed. (It errs on the safe
+ * side: an element after the text being parsed counts as open.)
+ */
+function openElements(doc: Document): Set<Element> {
+  const open = new Set<Element>();
+  for (let el: Element | null = doc.documentElement; el; el = el.lastElementChild) open.add(el);
+  return open;
+}
+
+/** Longest read that may still run in a frame's callback once the page is loaded, in ms. */
+const FRAME_READ_MS = 8;
+
 function onlyOurHosts(nodes: NodeList): boolean {
   for (const n of nodes) {
     const name = n.nodeType === 1 ? (n as Element).localName : '';
-    if (name !== HOST_TAG && name !== LAYER_TAG) return false;
+    // Hosts, layers, and the guard's passing hit-test sheet.
+    if (name !== HOST_TAG && name !== LAYER_TAG && !(name === 'style' && (n as Element).hasAttribute('data-tend-probe'))) return false;
   }
   return true;
 }

@@ -63,13 +63,16 @@ export interface ScriptInjection {
   files: string[];
 }
 
+/** When a site's content script runs. */
+const SITE_SCRIPT_RUN_AT = 'document_start';
+
 /** A content script as `scripting.registerContentScripts` takes it. */
 export interface SiteScript {
   id: string;
   matches: string[];
   js: string[];
   css?: string[];
-  runAt: 'document_idle';
+  runAt: 'document_start' | 'document_end' | 'document_idle';
   persistAcrossSessions: boolean;
 }
 
@@ -83,7 +86,7 @@ export interface SiteAccessBrowser {
   scripting: {
     registerContentScripts(scripts: SiteScript[]): Promise<void>;
     unregisterContentScripts(filter?: { ids?: string[] }): Promise<void>;
-    getRegisteredContentScripts(filter?: { ids?: string[] }): Promise<{ id: string; matches?: string[]; js?: string[] }[]>;
+    getRegisteredContentScripts(filter?: { ids?: string[] }): Promise<{ id: string; matches?: string[]; js?: string[]; runAt?: string }[]>;
     /**
      * Takes a `ScriptInjection` (`{ target: { tabId }, files }`). Typed loosely: WXT types
      * `files` as the project's public paths, which are known only at build time.
@@ -293,7 +296,7 @@ export class SiteAccess {
         const id = siteScriptId(key);
         wanted.add(id);
         const current = registered.get(id);
-        if (current && sameList(current.js ?? [], files.js)) continue;
+        if (current && sameList(current.js ?? [], files.js) && current.runAt === SITE_SCRIPT_RUN_AT) continue;
         if (current) await this.browser.scripting.unregisterContentScripts({ ids: [id] });
         await this.browser.scripting.registerContentScripts([this.script(key)]);
       }
@@ -350,7 +353,8 @@ export class SiteAccess {
       matches: [originPattern(key)],
       js,
       ...(css.length ? { css } : {}),
-      runAt: 'document_idle',
+      // From the start of the page, as the manifest's own scripts: overlays go in before the first frame.
+      runAt: SITE_SCRIPT_RUN_AT,
       persistAcrossSessions: true,
     };
   }

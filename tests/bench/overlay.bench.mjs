@@ -328,7 +328,8 @@ const PERF = () => {
       // Not in this browser.
     }
   };
-  watch('layout-shift', (e) => !e.hadRecentInput && perf.shifts.push({ at: e.startTime, value: e.value }));
+  const describe = (n) => (n ? `${n.localName ?? '#text'}${n.id ? `#${n.id}` : ''}${n.className && typeof n.className === 'string' ? `.${n.className.split(' ')[0]}` : ''}` : '?');
+  watch('layout-shift', (e) => !e.hadRecentInput && perf.shifts.push({ at: e.startTime, value: e.value, sources: (e.sources ?? []).map((s) => `${describe(s.node)} ${Math.round(s.previousRect.y)}→${Math.round(s.currentRect.y)} h${Math.round(s.currentRect.height)}`) }));
   watch('long-animation-frame', (e) => {
     const scripts = e.scripts ?? [];
     const mine = scripts.filter((s) => tend(s.sourceURL));
@@ -450,6 +451,7 @@ async function readerRound(context, url, { tend, baseline }) {
   await page.waitForTimeout(1_000);
   await page.evaluate(() => console.timeStamp('tend-bench-end'));
   const perf = await page.evaluate(() => globalThis.__tendPerf);
+  if (process.env.TEND_BENCH_DEBUG) for (const e of perf.shifts) console.error(`[reader] ${tend ? 'tend' : baseline ? 'baseline' : 'bare'} shift at ${e.at.toFixed(0)} ms: ${e.value.toFixed(4)} ${e.sources.join('; ')}`);
   await cdp.send('Tracing.end');
   await traced;
   await cdp.detach();

@@ -88,24 +88,79 @@ describe('overlay engine', () => {
     expect(new3.querySelector(HOST_TAG)).not.toBeNull();
   });
 
-  it('inserts hosts and renders controls in slices, yielding between them', async () => {
-    // The tasks hosts go in, told apart by a microtask (it runs as each task ends).
+  it('puts hosts in during the pass, before the frame is drawn, while its budget lasts, and the rest in slices', async () => {
+    // The tasks hosts go in, told apart by a microtask (it runs as each task ends); each host costs 1 ms.
     let tasks = 0;
     let inTask = false;
     const prepare = () => {
+      const until = performance.now() + 1;
+      while (performance.now() < until);
       if (inTask) return;
       inTask = true;
       tasks++;
       queueMicrotask(() => (inTask = false));
     };
-    const { engine, mounts } = setup(200, 0, { nearMargin: null, prepare });
-    // The first read is a task of its own, not part of starting.
-    expect(hosts()).toBe(0);
-    await engine.idle();
-    // With a zero budget every step is its own slice, each in a task of its own.
-    expect(tasks).toBe(200);
-    expect(mounts).toHaveLength(200);
-    expect(hosts()).toBe(200);
+    let inFrame: number | null = null;
+    const frame = window.requestAnimationFrame;
+    window.requestAnimationFrame = (cb) =>
+      frame((t) => {
+        cb(t);
+        inFrame ??= hosts();
+      });
+    try {
+      const { engine, mounts } = setup(200, 0, { nearMargin: null, prepare, frameMs: 5 });
+      // The first read is not part of starting.
+      expect(hosts()).toBe(0);
+      await engine.idle();
+      expect(inFrame).toBeGreaterThanOrEqual(2);
+      expect(inFrame).toBeLessThan(20);
+      // With a zero budget every later step is its own slice, each in a task of its own.
+      expect(tasks).toBe(1 + 200 - inFrame!);
+      expect(mounts).toHaveLength(200);
+      expect(hosts()).toBe(200);
+    } finally {
+      window.requestAnimationFrame = frame;
+    }
+  });
+
+  it('while the page is parsed, places closed posts frame by frame and reads the whole page once parsing ends', async () => {
+    let state: DocumentReadyState = 'loading';
+    Object.defineProperty(document, 'readyState', { configurable: true, get: () => state });
+    try {
+      document.body.innerHTML = '<div class="post" data-n="1"></div><div class="post" data-n="2"></div><div class="post" data-n="3"><p>still coming</p></div>';
+      controller = new AbortController();
+      const reads: number[] = [];
+      const engine = startEngine({
+        doc: document,
+        adapter,
+        site: SITE,
+        shadowMode: 'open',
+        instance: 'me',
+        signal: controller.signal,
+        batchMs: 1,
+        nearMargin: null,
+        onRead: (read) => reads.push(read?.targets.length ?? -1),
+        mount: () => ({ destroy() {} }),
+      });
+      const placed = () => [...document.querySelectorAll(`${HOST_TAG}`)].map((h) => (h.parentElement as HTMLElement).dataset.n);
+      await settle();
+      // Post 3 is where the parser is: not yet.
+      expect(placed()).toEqual(['1', '2']);
+      expect(reads).toEqual([]);
+      // The parser closes it and opens post 4; nothing below the window yet, so the next frame looks again.
+      document.body.insertAdjacentHTML('beforeend', '<div class="post" data-n="4"><p>still coming</p></div>');
+      await settle();
+      expect(placed()).toEqual(['1', '2', '3']);
+      expect(reads).toEqual([]);
+      state = 'interactive';
+      document.dispatchEvent(new Event('DOMContentLoaded'));
+      await settle();
+      await engine.idle();
+      expect(placed()).toEqual(['1', '2', '3', '4']);
+      expect(reads).toEqual([4]);
+    } finally {
+      delete (document as unknown as Record<string, unknown>).readyState;
+    }
   });
 
   it('removes overlays left by another instance and cleans up everything on abort', async () => {

@@ -52,7 +52,7 @@ describe('enabling a site', () => {
     const status = await access.enable(`${FORUM}`, 7);
     expect(status).toMatchObject({ enabled: true, granted: true, builtIn: false });
     expect([...fake.scripts.values()]).toEqual([
-      { id: 'tend-site-https-forum.example.org', matches: [FORUM_PATTERN], js: ['content-scripts/content.js'], runAt: 'document_idle', persistAcrossSessions: true },
+      { id: 'tend-site-https-forum.example.org', matches: [FORUM_PATTERN], js: ['content-scripts/content.js'], runAt: 'document_start', persistAcrossSessions: true },
     ]);
     expect(fake.executed.map((e) => e.tabId).sort()).toEqual([7, 8]);
     expect(fake.storage.get(ENABLED_ORIGINS_KEY)).toEqual([FORUM]);
@@ -220,7 +220,7 @@ describe('sync on startup and install', () => {
     fake.grant('*://*.test/*'); // names no single site
     const reg = (origin: string, js = ['content-scripts/content.js']) =>
       fake.browser.scripting.registerContentScripts([
-        { id: `tend-site-https-${new URL(origin).hostname}`, matches: [`${origin}/*`], js, runAt: 'document_idle', persistAcrossSessions: true },
+        { id: `tend-site-https-${new URL(origin).hostname}`, matches: [`${origin}/*`], js, runAt: 'document_start', persistAcrossSessions: true },
       ]);
     await reg(withdrawn);
     await reg(stale);
@@ -233,6 +233,18 @@ describe('sync on startup and install', () => {
     expect((await access.enabledOrigins()).sort()).toEqual(['https://adopted.example.org', FORUM, withdrawn, moved].sort());
     // Nothing is injected by a sync.
     expect(fake.executed).toEqual([]);
+  });
+
+  it('moves a registration an older version made to run at the start of the page', async () => {
+    const fake = fakeSiteBrowser({ tabs: [forumTab], contentScripts: [{ js: ['content-scripts/content.js'] }] });
+    const access = new SiteAccess(fake.browser);
+    fake.storage.set(ENABLED_ORIGINS_KEY, [FORUM]);
+    fake.grant(FORUM_PATTERN);
+    await fake.browser.scripting.registerContentScripts([
+      { id: 'tend-site-https-forum.example.org', matches: [FORUM_PATTERN], js: ['content-scripts/content.js'], runAt: 'document_idle', persistAcrossSessions: true },
+    ]);
+    await access.sync();
+    expect(fake.scripts.get('tend-site-https-forum.example.org')!.runAt).toBe('document_start');
   });
 
   it('after install or update, starts Tend in tabs already open on built-in hosts and enabled sites', async () => {
