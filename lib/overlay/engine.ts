@@ -11,7 +11,9 @@
  * that first shows a post already shows its place: nothing the reader sees moves. While the
  * page is still being parsed, passes come frame by frame over the elements the parser has
  * closed; the full pass (and what the page shows, for the background) waits for the end of
- * parsing. Hosts that do not fit in a frame follow in slices. The controls themselves are rendered only where the reader is — hosts within about
+ * parsing. Hosts that do not fit in a frame follow in slices. Once the page is loaded, a pass
+ * whose read is slow (a thousand posts) runs in a task of its own instead, so that it never
+ * holds up the frame after one of the page's own clicks. The controls themselves are rendered only where the reader is — hosts within about
  * two screens of the window, as they come near (an IntersectionObserver) — in short slices, so
  * no task runs long however long the topic. Hosts the observer cannot place (no box: a reply
  * inside a collapsed comment) render at once. On long pages, controls that go far are taken
