@@ -240,9 +240,22 @@ export function describedReaders(description: SiteDescription, maxItems: number,
 
   /** The first match of `selectors` in `root` not inside the root's own user-written text (nor a reply nested in it). */
   const find = (root: Element | Document, selectors: string | readonly string[], last = false): Element | null => {
+    const screened = (body.length || nestedItems.length) && isElement(root);
     for (const sel of list(selectors)) {
+      if (!last) {
+        // The first match is usually the one (a post's header comes before its body): a search
+        // that stops there, and the whole list only when that match is inside a body.
+        let first: Element | null;
+        try {
+          first = root.querySelector(sel);
+        } catch {
+          continue;
+        }
+        if (!first) continue;
+        if (!screened || !insideBody(root, first)) return first;
+      }
       let found = queryAll(root, sel);
-      if ((body.length || nestedItems.length) && isElement(root)) found = found.filter((el) => !insideBody(root, el));
+      if (screened) found = found.filter((el) => !insideBody(root, el));
       if (found.length) return last ? found[found.length - 1]! : found[0]!;
     }
     return null;
@@ -361,6 +374,9 @@ export function describedAdapter<C = unknown>(description: SiteDescription, opti
     const posts: Found<PostInfo>[] = [];
     const seen = new Set<string>();
     let first = true;
+    const threadUrl = threadUrlOf(pass.url);
+    const permalink = permalinkOf(pass.url);
+    const permalinkSpec = withHref(spec.permalink);
     for (const el of items(root, spec.item, list(spec.exclude), spec.nested === true)) {
       if (posts.length >= MIN_ITEMS && now() > pass.deadline) return { posts, partial: true };
       try {
@@ -372,7 +388,7 @@ export function describedAdapter<C = unknown>(description: SiteDescription, opti
         let author = value(spec.author, el, pass.url, handleOf);
         if (postId && !author && hooks.postAuthor) author = hooks.postAuthor(el, postId, ctx, pass);
         if (!postId || !author || seen.has(postId)) continue;
-        const url = value(withHref(spec.permalink), el, pass.url, permalinkOf(pass.url)) ?? `${threadUrlOf(pass.url)}#${encodeURIComponent(postId)}`;
+        const url = value(permalinkSpec, el, pass.url, permalink) ?? `${threadUrl}#${encodeURIComponent(postId)}`;
         let info: PostInfo | null = { threadId, postId, author, url };
         const q = spec.question;
         if ((q === 'first' && first) || (q && typeof q === 'object' && q.id === postId)) info.isQuestion = true;
