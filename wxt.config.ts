@@ -1,3 +1,4 @@
+import { fileURLToPath } from 'node:url';
 import { defineConfig } from 'wxt';
 import { BUILTIN_HOST_PATTERNS, TEST_HOST_PATTERNS } from './lib/domain/hosts';
 import { minifyCssLiterals } from './scripts/minify-css-literals';
@@ -22,11 +23,18 @@ export default defineConfig({
     // synchronous in both browsers' own APIs, so they take WXT's plain `browser` (Firefox's
     // `browser`, Chrome's `chrome`) instead of webextension-polyfill, which would be an eighth
     // of each bundle. The background and extension pages keep the polyfill.
+    //
+    // Nor do they take WXT's content-script context (see lib/overlay/script-context.ts).
     'vite:build:extendConfig'(entrypoints, config) {
       if (!entrypoints.every((e) => e.type === 'content-script')) return;
       const alias = config.resolve?.alias;
-      if (Array.isArray(alias)) config.resolve!.alias = alias.filter((a) => a.find !== 'wxt/browser');
-      else if (alias && typeof alias === 'object') delete (alias as Record<string, string>)['wxt/browser'];
+      const context = { find: /^wxt\/utils\/content-script-context$/, replacement: fileURLToPath(new URL('./lib/overlay/script-context.ts', import.meta.url)) };
+      if (Array.isArray(alias)) config.resolve!.alias = [context, ...alias.filter((a) => a.find !== 'wxt/browser')];
+      else {
+        const rest = { ...(alias as Record<string, string> | undefined) };
+        delete rest['wxt/browser'];
+        config.resolve = { ...config.resolve, alias: [context, ...Object.entries(rest).map(([find, replacement]) => ({ find, replacement }))] };
+      }
     },
   },
   manifest: ({ browser }) => ({
