@@ -383,8 +383,11 @@ export function startEngine(options: EngineOptions): Engine {
     settle();
   });
 
-  // The first read in the next frame's callback, not in the task that runs the content script.
-  schedule();
+  // While the page is being parsed the content script starts in a frame's callback, once the
+  // page is recognised (see the content script), so the first pass runs now, in time for that
+  // frame. Otherwise in the next frame's callback, not in the task that runs the content script.
+  if (loading()) pass();
+  else schedule();
   return {
     rescan: schedule,
     get size() {
