@@ -294,10 +294,12 @@ export function startEngine(options: EngineOptions): Engine {
     }
     inserts = [...next].filter(([key]) => !entries.has(key)).map(([key, target]) => ({ key, target }));
     // Hosts in page order, in this frame while its budget lasts (on a page read from the top,
-    // that is far more than a window holds); the rest in slices of their own.
+    // that is far more than a window holds); the rest in slices of their own. A slow read
+    // leaves less of the budget, so that the pass as a whole stays short.
     const start = performance.now();
+    const budget = Math.max(frameMs / 4, frameMs - lastReadMs);
     let done = 0;
-    while (done < inserts.length && performance.now() - start < frameMs) {
+    while (done < inserts.length && performance.now() - start < budget) {
       const { key, target } = inserts[done++]!;
       insert(key, target);
     }
