@@ -317,12 +317,14 @@ export function startEngine(options: EngineOptions): Engine {
   };
 
   /**
-   * Schedules a pass for the next frame, or, where one ran less than `batchMs` ago, for the
-   * first frame after that.
+   * Schedules a pass for the next frame, or, where one ran less than `batchMs` ago (once the
+   * page is parsed), for the first frame after that.
    */
   const schedule = () => {
     if (passPending || signal.aborted) return;
-    const wait = Math.max(0, lastPassAt + batchMs - performance.now());
+    // While parsing, every frame: the parser yields for one only now and then, and a post it
+    // added must have its place in the first frame that shows it.
+    const wait = loading() ? 0 : Math.max(0, lastPassAt + batchMs - performance.now());
     let timer: ReturnType<typeof setTimeout> | undefined;
     let frame: (() => void) | null = null;
     passPending = () => {
