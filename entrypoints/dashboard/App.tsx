@@ -15,7 +15,7 @@ import { downloadText } from '../../lib/data/io';
 import { request, subscribe } from '../../lib/messaging/client';
 import { weekOf } from '../../lib/store/aggregates';
 import { TendReader, QueryError, thankedPeople, weekRange, type ClaimRow, type QueueRow } from '../../lib/store/queries';
-import { FIRST_ROWS, firstReadAt, firstReader, firstRows } from './first-read';
+import { FIRST_ROWS, firstReadAt, firstReader, firstRows, firstRowsIfRead } from './first-read';
 
 /** After the next frame is painted (at once in a hidden tab, which paints no frames). */
 const afterPaint = () =>
@@ -32,12 +32,13 @@ function tabFromHash(): DashboardTab {
 
 export function App() {
   const t = useT();
-  const [data, setData] = useState<DashboardData>(EMPTY);
+  // The first rows, when the entry module has them already, are in the first frame.
+  const [data, setData] = useState<DashboardData>(() => ({ ...EMPTY, queue: firstRowsIfRead() ?? null }));
   const [error, setError] = useState<string | null>(null);
   const [notice, setNotice] = useState<{ kind: 'error' | 'done'; text: string } | null>(null);
   const [busy, setBusy] = useState<ReadonlySet<string>>(new Set());
   const [tab, setTab] = useState<DashboardTab>(tabFromHash);
-  const [now, setNow] = useState(Date.now());
+  const [now, setNow] = useState(() => (firstRowsIfRead() ? firstReadAt : Date.now()));
   const reader = useRef<Promise<TendReader> | null>(null);
   const reads = useRef(0);
   const painted = useRef(false);
@@ -69,7 +70,7 @@ export function App() {
           r = await firstReader;
           at = firstReadAt;
           const head = await firstRows;
-          if (n === reads.current) setData((d) => ({ ...d, queue: head }));
+          if (n === reads.current) setData((d) => (d.queue === head ? d : { ...d, queue: head }));
         } else {
           r = await open();
           if (first) {

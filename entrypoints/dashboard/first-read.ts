@@ -17,6 +17,16 @@ export const firstReadAt = Date.now();
 /** The oldest questions nobody holds: the queue's first rows. */
 export const firstRows: Promise<QueueRow[]> = firstReader.then((r) => r.queueFirst(FIRST_ROWS, firstReadAt));
 
-// The app handles failures (it shows them and opens again on retry); this only keeps the
-// browser from reporting them as unhandled before the app has awaited them.
-firstRows.catch(() => undefined);
+let settled: QueueRow[] | undefined;
+// Kept as soon as it is read; a failure is the app's to show (this only keeps it from being
+// reported as unhandled before the app has awaited it).
+const read = firstRows.then(
+  (value) => void (settled = value),
+  () => undefined,
+);
+
+/** Settles once the first read is in (or has failed), or after `ms` at most. */
+export const firstRowsOrTimeout = (ms: number): Promise<void> => Promise.race([read, new Promise<void>((resolve) => setTimeout(resolve, ms))]);
+
+/** The first rows if read already: the app's first frame can show them. */
+export const firstRowsIfRead = (): QueueRow[] | undefined => settled;

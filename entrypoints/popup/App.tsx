@@ -15,7 +15,7 @@ import { originPattern } from '../../lib/permissions/origins';
 import type { MyClaim } from '../../lib/store';
 import type { PopupSummary } from '../../lib/store/summary';
 import { TendReader } from '../../lib/store/queries';
-import { firstReadAt, firstReader, firstSummary } from './first-read';
+import { firstReadAt, firstReader, firstSummary, firstSummaryIfRead } from './first-read';
 
 type SiteState = PopupProps['site'];
 
@@ -33,8 +33,12 @@ async function currentTabId(): Promise<number | null> {
 export function App() {
   const t = useT();
   const [site, setSite] = useState<SiteState>({ status: null, error: null, notice: null, busy: false });
-  const [summary, setSummary] = useState<SummaryState>({ kind: 'loading' });
-  const [now, setNow] = useState(Date.now());
+  // The first read, when the entry module has it already, is in the first frame.
+  const [summary, setSummary] = useState<SummaryState>(() => {
+    const first = firstSummaryIfRead();
+    return first ? { kind: 'ready', summary: first, partial: true } : { kind: 'loading' };
+  });
+  const [now, setNow] = useState(() => (firstSummaryIfRead() ? firstReadAt : Date.now()));
   const [claimBusy, setClaimBusy] = useState<ReadonlySet<string>>(new Set());
   const [claimError, setClaimError] = useState<string | null>(null);
   const [paused, setPaused] = useState<boolean | null>(null);
@@ -72,7 +76,8 @@ export function App() {
       if (n < shown.current) return;
       shown.current = n;
       setNow(at);
-      setSummary({ kind: 'ready', summary: next, ...(partial ? { partial } : {}) });
+      // (The first read may be on screen already: then nothing changes.)
+      setSummary((s) => (s.kind === 'ready' && s.summary === next ? s : { kind: 'ready', summary: next, ...(partial ? { partial } : {}) }));
     } catch (e) {
       // The next read (a retry) opens the database again.
       if (n === 1) store.current = null;

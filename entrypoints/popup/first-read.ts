@@ -15,6 +15,16 @@ export const firstReadAt = Date.now();
 /** The summary before the tab's site is known (no counts, no claims on this site). */
 export const firstSummary: Promise<PopupSummary> = firstReader.then((r) => loadSummary(r, null, firstReadAt));
 
-// The app handles failures (it shows them and opens again on retry); these only keep the
-// browser from reporting them as unhandled before the app has awaited them.
-firstSummary.catch(() => undefined);
+let settled: PopupSummary | undefined;
+// Kept as soon as it is read; a failure is the app's to show (this only keeps it from being
+// reported as unhandled before the app has awaited it).
+const read = firstSummary.then(
+  (value) => void (settled = value),
+  () => undefined,
+);
+
+/** Settles once the first read is in (or has failed), or after `ms` at most. */
+export const firstSummaryOrTimeout = (ms: number): Promise<void> => Promise.race([read, new Promise<void>((resolve) => setTimeout(resolve, ms))]);
+
+/** The first summary if read already: the app's first frame can show them. */
+export const firstSummaryIfRead = (): PopupSummary | undefined => settled;

@@ -3,11 +3,16 @@ import { render } from 'preact';
 import { I18n } from '../../components/i18n';
 import { browserT, markPageLanguage } from '../../lib/i18n';
 import { App } from './App';
+import { firstSummaryOrTimeout } from './first-read';
 
 markPageLanguage();
-render(
-  <I18n.Provider value={browserT}>
-    <App />
-  </I18n.Provider>,
-  document.getElementById('app')!,
+// Rendered once the first read is in, so the first frame already shows it; a slow database
+// gets the page's loading state instead, after a tenth of a second.
+void firstSummaryOrTimeout(100).then(() =>
+  render(
+    <I18n.Provider value={browserT}>
+      <App />
+    </I18n.Provider>,
+    document.getElementById('app')!,
+  ),
 );
