@@ -15,9 +15,12 @@ import { downloadText } from '../../lib/data/io';
 import { request, subscribe } from '../../lib/messaging/client';
 import { weekOf } from '../../lib/store/aggregates';
 import { TendReader, QueryError, thankedPeople, weekRange, type ClaimRow, type QueueRow } from '../../lib/store/queries';
+import { FIRST_ROWS, firstReadAt, firstReader, firstRows, firstRowsIfRead } from './first-read';
 
-/** Rows read first, from the index alone, so the queue paints before the rest is read. */
-const FIRST_ROWS = 40;
+/** After the next frame is painted (at once in a hidden tab, which paints no frames). */
+const afterPaint = () =>
+  new Promise<void>((resolve) => (document.visibilityState === 'hidden' ? setTimeout(resolve, 0) : requestAnimationFrame(() => setTimeout(resolve, 0))));
+
 const TABS: DashboardTab[] = ['queue', 'claims', 'recognition', 'running', 'thanks', 'data'];
 
 const EMPTY: DashboardData = { queue: null, queueComplete: false, claims: [], people: [], aggregates: [], me: null, manager: false };
@@ -29,12 +32,13 @@ function tabFromHash(): DashboardTab {
 
 export function App() {
   const t = useT();
-  const [data, setData] = useState<DashboardData>(EMPTY);
+  // The first rows, when the entry module has them already, are in the first frame.
+  const [data, setData] = useState<DashboardData>(() => ({ ...EMPTY, queue: firstRowsIfRead() ?? null }));
   const [error, setError] = useState<string | null>(null);
   const [notice, setNotice] = useState<{ kind: 'error' | 'done'; text: string } | null>(null);
   const [busy, setBusy] = useState<ReadonlySet<string>>(new Set());
   const [tab, setTab] = useState<DashboardTab>(tabFromHash);
-  const [now, setNow] = useState(Date.now());
+  const [now, setNow] = useState(() => (firstRowsIfRead() ? firstReadAt : Date.now()));
   const reader = useRef<Promise<TendReader> | null>(null);
   const reads = useRef(0);
   const painted = useRef(false);
@@ -55,21 +59,36 @@ export function App() {
   }, [t]);
 
   const reload = useCallback(
-    async (first = false) => {
+    async (first = false, beforeRest?: () => void) => {
       const n = ++reads.current;
-      const at = Date.now();
+      let at = Date.now();
       try {
-        const r = await open();
-        if (first) {
-          const head = await r.queueFirst(FIRST_ROWS, at);
-          if (n === reads.current) setData((d) => ({ ...d, queue: head }));
+        let r: TendReader;
+        if (n === 1) {
+          // The first rows the entry module read before this app ran.
+          reader.current = firstReader;
+          r = await firstReader;
+          at = firstReadAt;
+          const head = await firstRows;
+          if (n === reads.current) setData((d) => (d.queue === head ? d : { ...d, queue: head }));
+        } else {
+          r = await open();
+          if (first) {
+            const head = await r.queueFirst(FIRST_ROWS, at);
+            if (n === reads.current) setData((d) => ({ ...d, queue: head }));
+          }
         }
+        // The rest (the whole queue: thousands of records) once the first rows are on screen.
+        if (first) await afterPaint();
+        beforeRest?.();
         const [queue, claims, people, who, aggregates] = await Promise.all([r.queue(at), r.claims(at), r.people(), r.me(), r.siteAggregates()]);
         if (n !== reads.current) return;
         setNow(at);
         setError(null);
         setData({ queue, queueComplete: true, claims, people, aggregates, me: who.me?.id ?? null, manager: who.role === 'manager' });
       } catch (e) {
+        // A first connection that failed to open is opened again on retry.
+        if (n === 1) reader.current = null;
         if (n === reads.current) setError(describe(e));
       }
     },
@@ -77,19 +96,27 @@ export function App() {
   );
 
   useEffect(() => {
-    void reload(true);
     let timer: ReturnType<typeof setTimeout> | undefined;
-    const sub = subscribe((push) => {
-      if (push.type !== 'changed') return;
-      clearTimeout(timer);
-      timer = setTimeout(() => void reload(), 150);
-    });
-    sub.watch({ posts: [], threads: [], mine: true });
+    let sub: ReturnType<typeof subscribe> | null = null;
+    let closed = false;
+    // Following changes wakes the background worker: only once the first rows are on screen
+    // (its start would slow them down), and before the rest is read (no change is missed).
+    const follow = () => {
+      if (sub || closed) return;
+      sub = subscribe((push) => {
+        if (push.type !== 'changed') return;
+        clearTimeout(timer);
+        timer = setTimeout(() => void reload(), 150);
+      });
+      sub.watch({ posts: [], threads: [], mine: true });
+    };
+    void reload(true, follow).finally(follow);
     const tick = setInterval(() => setNow(Date.now()), 30_000);
     const onHash = () => setTab(tabFromHash());
     window.addEventListener('hashchange', onHash);
     return () => {
-      sub.close();
+      closed = true;
+      sub?.close();
       clearTimeout(timer);
       clearInterval(tick);
       window.removeEventListener('hashchange', onHash);

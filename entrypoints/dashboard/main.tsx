@@ -1,13 +1,9 @@
+/**
+ * The page's entry: it starts reading the database at once (`first-read`), then loads the views;
+ * their modules are fetched and run while the database opens.
+ */
 import '../../components/popup/pages.css';
 import '../../components/dashboard/dashboard.css';
-import { render } from 'preact';
-import { I18n } from '../../components/i18n';
-import { browserT } from '../../lib/i18n';
-import { App } from './App';
+import './first-read';
 
-render(
-  <I18n.Provider value={browserT}>
-    <App />
-  </I18n.Provider>,
-  document.getElementById('app')!,
-);
+void import('./view');

@@ -13,7 +13,9 @@ import { loadSummary } from '../../lib/store/summary';
 import { request, subscribe } from '../../lib/messaging/client';
 import { originPattern } from '../../lib/permissions/origins';
 import type { MyClaim } from '../../lib/store';
+import type { PopupSummary } from '../../lib/store/summary';
 import { TendReader } from '../../lib/store/queries';
+import { firstReadAt, firstReader, firstSummary, firstSummaryIfRead } from './first-read';
 
 type SiteState = PopupProps['site'];
 
@@ -31,8 +33,12 @@ async function currentTabId(): Promise<number | null> {
 export function App() {
   const t = useT();
   const [site, setSite] = useState<SiteState>({ status: null, error: null, notice: null, busy: false });
-  const [summary, setSummary] = useState<SummaryState>({ kind: 'loading' });
-  const [now, setNow] = useState(Date.now());
+  // The first read, when the entry module has it already, is in the first frame.
+  const [summary, setSummary] = useState<SummaryState>(() => {
+    const first = firstSummaryIfRead();
+    return first ? { kind: 'ready', summary: first, partial: true } : { kind: 'loading' };
+  });
+  const [now, setNow] = useState(() => (firstSummaryIfRead() ? firstReadAt : Date.now()));
   const [claimBusy, setClaimBusy] = useState<ReadonlySet<string>>(new Set());
   const [claimError, setClaimError] = useState<string | null>(null);
   const [paused, setPaused] = useState<boolean | null>(null);
@@ -43,24 +49,38 @@ export function App() {
   const siteKnown = useRef(false);
   const store = useRef<Promise<TendReader> | null>(null);
   const reads = useRef(0);
+  // The newest read shown so far: an older one that finishes later must not replace it.
+  const shown = useRef(0);
 
   // Read at once, before the site is known (my claims and thanks do not depend on it, and the
   // background may still be waking up to say which site this is); again once it is known.
   const reload = useCallback(async () => {
     const n = ++reads.current;
-    const partial = !siteKnown.current;
+    // The first read is the entry module's, made before the site was known.
+    const partial = n === 1 || !siteKnown.current;
     try {
-      store.current ??= TendReader.open().catch((e: unknown) => {
-        store.current = null;
-        throw e;
-      });
-      const at = Date.now();
-      const next = await loadSummary(await store.current, partial ? null : siteId.current, at);
+      let at = Date.now();
+      let next: PopupSummary;
+      if (n === 1) {
+        store.current = firstReader;
+        at = firstReadAt;
+        next = await firstSummary;
+      } else {
+        store.current ??= TendReader.open().catch((e: unknown) => {
+          store.current = null;
+          throw e;
+        });
+        next = await loadSummary(await store.current, partial ? null : siteId.current, at);
+      }
       // A slower, older read must not overwrite a newer one.
-      if (n !== reads.current) return;
+      if (n < shown.current) return;
+      shown.current = n;
       setNow(at);
-      setSummary({ kind: 'ready', summary: next, ...(partial ? { partial } : {}) });
+      // (The first read may be on screen already: then nothing changes.)
+      setSummary((s) => (s.kind === 'ready' && s.summary === next ? s : { kind: 'ready', summary: next, ...(partial ? { partial } : {}) }));
     } catch (e) {
+      // The next read (a retry) opens the database again.
+      if (n === 1) store.current = null;
       if (n === reads.current) setSummary({ kind: 'error', error: message(e) });
     }
   }, []);
@@ -93,13 +113,19 @@ export function App() {
   }, [applyStatus, reload, t]);
 
   // Whether observing is paused (kept by the background), and where team sync stands.
+  // Asked once the first lists are on screen: a worker waking up to answer (and to write what
+  // was seen) would otherwise compete with the popup's own first read.
   const readSync = useCallback(() => void request({ type: 'sync.status' }).then((r) => r.ok && setSync(r.value)), []);
+  const firstShown = summary.kind !== 'loading';
+  const askedWorker = useRef(false);
   useEffect(() => {
+    if (!firstShown || askedWorker.current) return;
+    askedWorker.current = true;
     void request({ type: 'me.get' }).then((r) => r.ok && setPaused(r.value.paused));
     readSync();
     // The popup lists my claims: those handed to me or expired have now been seen (the badge drops them).
     void request({ type: 'reminders.seen' });
-  }, [readSync]);
+  }, [firstShown, readSync]);
 
   const onTogglePaused = () => {
     const next = !paused;

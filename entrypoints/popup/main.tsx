@@ -1,13 +1,8 @@
+/**
+ * The page's entry: it starts reading the database at once (`first-read`), then loads the views;
+ * their modules are fetched and run while the database opens.
+ */
 import '../../components/popup/pages.css';
-import { render } from 'preact';
-import { I18n } from '../../components/i18n';
-import { browserT, markPageLanguage } from '../../lib/i18n';
-import { App } from './App';
+import './first-read';
 
-markPageLanguage();
-render(
-  <I18n.Provider value={browserT}>
-    <App />
-  </I18n.Provider>,
-  document.getElementById('app')!,
-);
+void import('./view');

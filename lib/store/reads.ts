@@ -140,17 +140,22 @@ export abstract class StoreReads {
     const me = (await db.get('meta', 'me')) as Me | undefined;
     if (!me) return [];
     const tx = db.transaction(['claims', 'threads', 'outbox', 'meta', 'people'], 'readonly');
-    const accepted = await tx.objectStore('claims').index('holderStatus').getAll([me.id, 'active']);
-    const pendingOps = (await tx.objectStore('outbox').index('queuedAt').getAll()).map((r) => r.op).filter(isClaimOp);
-    const keys = new Set([...accepted.map((c) => c.key), ...pendingOps.map((o) => threadKey(o.thread))]);
-    const settings = ((await tx.objectStore('meta').get('settings')) as TeamSettings | undefined) ?? { leaseMs: DEFAULT_LEASE_MS };
-    const rules: ClaimRules = { leaseMs: settings.leaseMs, isManager: () => false };
+    // Every read is asked at once: each answer waits for the page's main thread.
+    const [accepted, queued, stored] = await Promise.all([
+      tx.objectStore('claims').index('holderStatus').getAll([me.id, 'active']),
+      tx.objectStore('outbox').index('queuedAt').getAll(),
+      tx.objectStore('meta').get('settings') as Promise<TeamSettings | undefined>,
+    ]);
+    const pendingOps = queued.map((r) => r.op).filter(isClaimOp);
+    const keys = [...new Set([...accepted.map((c) => c.key), ...pendingOps.map((o) => threadKey(o.thread))])];
+    const rules: ClaimRules = { leaseMs: (stored ?? { leaseMs: DEFAULT_LEASE_MS }).leaseMs, isManager: () => false };
+    const records = await Promise.all(keys.map((key) => Promise.all([tx.objectStore('claims').get(key), tx.objectStore('threads').get(key)])));
     const out: MyClaim[] = [];
-    for (const key of keys) {
-      const [claim, thread] = await Promise.all([tx.objectStore('claims').get(key), tx.objectStore('threads').get(key)]);
+    keys.forEach((key, i) => {
+      const [claim, thread] = records[i]!;
       const mine = pendingOps.filter((o) => threadKey(o.thread) === key);
       const view = withPending(claim, mine, now, rules);
-      if (!view.claim || view.claim.holder !== me.id || !isActive(view.claim, now)) continue;
+      if (!view.claim || view.claim.holder !== me.id || !isActive(view.claim, now)) return;
       out.push({
         thread: view.claim.thread,
         key,
@@ -160,7 +165,7 @@ export abstract class StoreReads {
         expiresAt: view.claim.expiresAt,
         pending: mine.length > 0,
       });
-    }
+    });
     await tx.done;
     return out.sort((a, b) => a.expiresAt - b.expiresAt);
   }

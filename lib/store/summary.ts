@@ -14,7 +14,6 @@ export interface SummaryReader {
   claimedOnSite(site: string, now?: number, limit?: number): Promise<ThreadRecord[]>;
   recognitionGiven(actor: string, limit?: number): Promise<Endorsement[]>;
   recognitionReceived(site: string, handle: string, limit?: number): Promise<Endorsement[]>;
-  person(id: string): Promise<PersonRecord | undefined>;
   people(): Promise<PersonRecord[]>;
   threads(keys: readonly string[]): Promise<ThreadRecord[]>;
 }
@@ -61,26 +60,33 @@ export const RECOGNITION_LIMIT = 5;
 /** How many teammates' claims on the current site the popup lists. */
 export const CLAIMED_HERE_LIMIT = 10;
 
-/** Reads the popup's data for the current site (`null` when the tab is not a web page). */
+/**
+ * Reads the popup's data for the current site (`null` when the tab is not a web page).
+ * Reads that do not depend on each other are asked together: each answer waits its turn on
+ * the page's main thread, busy while the popup loads, so the chain of waits is kept short
+ * (what does not need me, then what needs me, then the threads' titles).
+ */
 export async function loadSummary(reader: SummaryReader, site: string | null, now: number = Date.now()): Promise<PopupSummary> {
-  const me = await reader.getMeta<Me>('me');
-  if (!me) return { me: null, counts: site ? await reader.siteCounts(site, now) : null, claims: [], claimedHere: [], received: [], given: [], rejected: [] };
-  const rejections = (await reader.getMeta<{ op: { id: string }; reason: string; at: number; code?: string; detail?: string }[]>('rejections')) ?? [];
-  const rejected = rejections
-    .filter((r) => now - r.at < 24 * 3_600_000)
-    .slice(0, 3)
-    .map((r) => ({ id: r.op.id, reason: r.reason, at: r.at, ...(r.code ? { code: r.code } : {}), ...(r.detail ? { detail: r.detail } : {}) }));
-  const [counts, claimedOnSite, claims, person, people, given] = await Promise.all([
+  const [me, stored, counts, claimedOnSite, claims, people] = await Promise.all([
+    reader.getMeta<Me>('me'),
+    reader.getMeta<{ op: { id: string }; reason: string; at: number; code?: string; detail?: string }[]>('rejections'),
     site ? reader.siteCounts(site, now) : Promise.resolve(null),
     // One more than shown, so my own claim among them does not shorten the list.
     site ? reader.claimedOnSite(site, now, CLAIMED_HERE_LIMIT + 1) : Promise.resolve([]),
     reader.myActiveClaims(now),
-    reader.person(me.id),
     reader.people(),
-    reader.recognitionGiven(me.id, RECOGNITION_LIMIT),
   ]);
+  if (!me) return { me: null, counts, claims: [], claimedHere: [], received: [], given: [], rejected: [] };
+  const rejected = (stored ?? [])
+    .filter((r) => now - r.at < 24 * 3_600_000)
+    .slice(0, 3)
+    .map((r) => ({ id: r.op.id, reason: r.reason, at: r.at, ...(r.code ? { code: r.code } : {}), ...(r.detail ? { detail: r.detail } : {}) }));
+  const person = people.find((p) => p.id === me.id);
   // Recognition is received by site handle: gather it from every handle linked to me.
-  const receivedLists = await Promise.all((person?.handles ?? []).map((h) => reader.recognitionReceived(h.site, h.handle, RECOGNITION_LIMIT)));
+  const [given, ...receivedLists] = await Promise.all([
+    reader.recognitionGiven(me.id, RECOGNITION_LIMIT),
+    ...(person?.handles ?? []).map((h) => reader.recognitionReceived(h.site, h.handle, RECOGNITION_LIMIT)),
+  ]);
   const received = receivedLists
     .flat()
     .filter((e) => e.actor !== me.id)

@@ -4,10 +4,15 @@
  * dashboard's own import: time from navigation start to the queue's first rows painted, and
  * to the popup's lists painted, each in a fresh tab.
  *
- *     npm run bench -- dashboard [--threads=20000] [--endorsements=100000] [--rounds=5]
+ *     npm run bench -- dashboard [--threads=20000] [--endorsements=100000] [--rounds=5] [--profile=DIR] [--cold]
+ *
+ * `--profile=DIR` keeps the browser profile in DIR: the first run seeds it, later runs with
+ * the same sizes reuse the seeded database (seeding takes minutes) with whatever build is current.
+ * `--cold` stops the extension's service worker before each page is opened, as the browser
+ * does after half a minute idle: the page then opens while the worker starts again.
  */
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { chromium } from 'playwright-core';
@@ -103,12 +108,18 @@ export async function run(ctx) {
   const threads = ctx.option('threads', 20_000);
   const endorsements = ctx.option('endorsements', 100_000);
   const rounds = ctx.option('rounds', 5);
+  const cold = ctx.options.cold === 'true';
   const buildDir = path.join(ctx.root, '.output', 'chrome-mv3-test');
   if (!existsSync(path.join(buildDir, 'manifest.json'))) {
     ctx.log('building the extension (test build)');
     execFileSync('npm', ['run', 'build:test'], { cwd: ctx.root, stdio: 'ignore' });
   }
-  const profile = mkdtempSync(path.join(tmpdir(), 'tend-dashboard-profile-'));
+  const kept = ctx.options.profile ? path.resolve(ctx.options.profile) : null;
+  if (kept) mkdirSync(kept, { recursive: true });
+  const profile = kept ?? mkdtempSync(path.join(tmpdir(), 'tend-dashboard-profile-'));
+  const marker = path.join(profile, 'tend-bench-seeded.json');
+  const seededBefore = kept && existsSync(marker) ? JSON.parse(readFileSync(marker, 'utf8')) : null;
+  const reuse = seededBefore?.threads === threads && seededBefore?.endorsements === endorsements;
   const context = await chromium.launchPersistentContext(profile, {
     executablePath: process.env.TEND_CHROMIUM ?? '/usr/bin/chromium',
     headless: true,
@@ -121,18 +132,24 @@ export async function run(ctx) {
     const origin = worker.url().split('/').slice(0, 3).join('/');
     await context.addInitScript(paintProbe);
 
-    const ops = generateOps({ threads, endorsements });
-    ctx.log(`seeding ${fmt.int(ops.length)} ops through the import (${Math.ceil(ops.length / CHUNK)} requests)`);
     // From a page of the extension that runs none of Tend's code (no page re-reading as it goes).
     const seeder = await context.newPage();
     await seeder.goto(`${origin}/manifest.json`);
-    const seedStart = Date.now();
-    for (let i = 0; i < ops.length; i += CHUNK) {
-      const reply = await seeder.evaluate((chunk) => chrome.runtime.sendMessage({ tend: 1, request: { type: 'data.import', chunk: { ops: chunk } } }), ops.slice(i, i + CHUNK));
-      if (!reply?.ok) throw new Error(`import failed at op ${i}: ${JSON.stringify(reply)}`);
-      if (i % (20 * CHUNK) === 0) ctx.log(`  ${fmt.int(i + CHUNK)} ops in ${fmt.ms(Date.now() - seedStart)}`);
+    let seedMs = seededBefore?.seedMs ?? 0;
+    if (reuse) ctx.log(`reusing the database seeded in ${profile}`);
+    else {
+      if (kept) rmSync(marker, { force: true });
+      const ops = generateOps({ threads, endorsements });
+      ctx.log(`seeding ${fmt.int(ops.length)} ops through the import (${Math.ceil(ops.length / CHUNK)} requests)`);
+      const seedStart = Date.now();
+      for (let i = 0; i < ops.length; i += CHUNK) {
+        const reply = await seeder.evaluate((chunk) => chrome.runtime.sendMessage({ tend: 1, request: { type: 'data.import', chunk: { ops: chunk } } }), ops.slice(i, i + CHUNK));
+        if (!reply?.ok) throw new Error(`import failed at op ${i}: ${JSON.stringify(reply)}`);
+        if (i % (20 * CHUNK) === 0) ctx.log(`  ${fmt.int(i + CHUNK)} ops in ${fmt.ms(Date.now() - seedStart)}`);
+      }
+      seedMs = Date.now() - seedStart;
+      if (kept) writeFileSync(marker, JSON.stringify({ threads, endorsements, seedMs, at: new Date().toISOString() }));
     }
-    const seedMs = Date.now() - seedStart;
     const counts = await seeder.evaluate(
       () =>
         new Promise((resolve, reject) => {
@@ -158,7 +175,21 @@ export async function run(ctx) {
     );
     await seeder.close();
 
+    // Stops the worker through the DevTools protocol, from a page of the extension kept for it.
+    let stopWorker = async () => undefined;
+    if (cold) {
+      const control = await context.newPage();
+      await control.goto(`${origin}/manifest.json`);
+      const cdp = await context.newCDPSession(control);
+      await cdp.send('ServiceWorker.enable');
+      stopWorker = async () => {
+        await cdp.send('ServiceWorker.stopAllWorkers');
+        await new Promise((resolve) => setTimeout(resolve, 300));
+      };
+    }
+
     const measure = async (pathname, probe) => {
+      await stopWorker();
       const page = await context.newPage();
       await page.goto(`${origin}/${pathname}`);
       await page.waitForFunction((name) => globalThis[name], probe, { timeout: 30_000 });
@@ -187,7 +218,7 @@ export async function run(ctx) {
     const all = (xs, key) => xs.map((r) => Math.round(r[key])).join(', ');
     return [
       {
-        title: `Dashboard and popup (${fmt.int(counts.threads)} threads, ${fmt.int(counts.endorsements)} endorsements, ${fmt.int(counts.ops)} ops; median of ${rounds}, fresh tab each)`,
+        title: `Dashboard and popup (${fmt.int(counts.threads)} threads, ${fmt.int(counts.endorsements)} endorsements, ${fmt.int(counts.ops)} ops; median of ${rounds}, fresh tab each${cold ? ', worker stopped before each' : ''})`,
         rows: [
           ['', 'median', 'all rounds', 'goal', ''],
           ['navigation start → queue’s first rows painted', fmt.ms(q), `${all(queue, 'painted')} ms`, `≤ ${GOAL_QUEUE_MS} ms`, fmt.check(q <= GOAL_QUEUE_MS)],
@@ -196,13 +227,13 @@ export async function run(ctx) {
           ['queue rows in the DOM (virtualised)', String(queue[0]?.rows ?? 0)],
         ],
         notes: [
-          `seeded through the dashboard's import (data.import, ${CHUNK} ops a request) in ${fmt.ms(seedMs)}; ${fmt.int(counts.aggregates)} weekly aggregate rows kept on the way`,
+          `seeded through the dashboard's import (data.import, ${CHUNK} ops a request) in ${fmt.ms(seedMs)}${reuse ? ` (in an earlier run, ${seededBefore.at}; profile ${profile})` : ''}; ${fmt.int(counts.aggregates)} weekly aggregate rows kept on the way`,
           'painted: the first frame after the element appeared (MutationObserver, then requestAnimationFrame + a task), from performance.timeOrigin',
         ],
       },
     ];
   } finally {
     await context.close();
-    rmSync(profile, { recursive: true, force: true });
+    if (!kept) rmSync(profile, { recursive: true, force: true });
   }
 }
