@@ -18,7 +18,7 @@ import type { Failure } from '../../lib/domain/result';
 import { request, subscribe, type Subscription } from '../../lib/messaging/client';
 import { isBuiltInOrigin } from '../../lib/permissions/origins';
 import type { SeenThreadSchema, StateSnapshot } from '../../lib/messaging/protocol';
-import { beforePaint, createGuard, OverlayState, pageTheme, startEngine, type ActionGuard } from '../../lib/overlay';
+import { beforePaint, createGuard, HOST_TAG, OverlayState, pageTheme, startEngine, type ActionGuard } from '../../lib/overlay';
 import { confirmInTend } from '../../lib/overlay/confirm';
 import type { SiteDescription } from '../../lib/domain/site-description';
 import type { OverlayTarget, PageRead, PostTarget, SiteAdapter, ThreadTarget } from '../../lib/sites/types';
@@ -146,6 +146,16 @@ function runWith(adapter: SiteAdapter, site: string, state: OverlayState, sub: S
   const sheet = makeSheet(css);
   let theme = pageTheme(document);
   let themeUrl = location.href;
+  const instance = browserInstance();
+  const retheme = () => {
+    const next = pageTheme(document);
+    if (next === theme) return;
+    theme = next;
+    for (const host of document.querySelectorAll<HTMLElement>(`${HOST_TAG}[data-tend-instance="${instance}"]`)) host.dataset.theme = theme;
+  };
+  // Overlays go in as the page loads; a page may still set its theme from a script as it
+  // finishes loading, so the theme is read once more when it has.
+  if (document.readyState !== 'complete') window.addEventListener('load', retheme, { once: true, signal });
   let watched = '';
   let lastSeen = '';
   let seenTimer: ReturnType<typeof setTimeout> | undefined;
@@ -186,7 +196,7 @@ function runWith(adapter: SiteAdapter, site: string, state: OverlayState, sub: S
     adapter,
     site,
     signal,
-    instance: `${browserInstance()}`,
+    instance,
     shadowMode: __TEND_TEST_BUILD__ ? 'open' : 'closed',
     onRead: (read) => {
       // What the page shows goes to the background in a task of its own, once the page has
@@ -231,7 +241,7 @@ function runWith(adapter: SiteAdapter, site: string, state: OverlayState, sub: S
       // (it would force a style recalculation of everything just mounted).
       if (passUrl.href !== themeUrl) {
         themeUrl = passUrl.href;
-        theme = pageTheme(document);
+        retheme();
       }
       const posts: PostRef[] = [];
       const threads: ThreadRef[] = [];

@@ -29,6 +29,11 @@ const darkTopic = discourseTopicPage({ topicId: 5003, title: 'Dark theme topic',
   '<head>',
   '<head><style>html,body{background:#111418;color:#e8e8e8} a{color:#8ab4f8}</style>',
 );
+// A forum that turns dark from a script once it has loaded, after Tend's first overlays are in.
+const darkByScript = discourseTopicPage({ topicId: 5004, title: 'Dark by script', posts: 3, viewer: 'bob' }).replace(
+  '<head>',
+  `<head><style>html.dark,html.dark body{background:#111418;color:#e8e8e8}</style><script>addEventListener('DOMContentLoaded', () => document.documentElement.classList.add('dark'))</script>`,
+);
 const shot = (name: string) => `${BROWSER}-${name}`;
 
 describeFlow('Tend on Discourse', () => {
@@ -44,6 +49,7 @@ describeFlow('Tend on Discourse', () => {
         '/t/a-very-long-topic/5000': bigTopic,
         '/t/cloaked-posts/5001': cloakedTopic,
         '/t/dark-theme-topic/5003': darkTopic,
+        '/t/dark-by-script/5004': darkByScript,
         '/latest': list,
       },
     });
@@ -243,5 +249,11 @@ describeFlow('Tend on Discourse', () => {
     await popup.setColorScheme('light');
     await popup.close();
     await page.close();
+    // The theme a page sets from a script as it loads is followed too.
+    const late = await open('/t/dark-by-script/5004');
+    await expect.poll(() => late.count(POST_OVERLAYS)).toBe(3);
+    await expect.poll(() => postOverlay(late, 1).attribute('data-theme')).toBe('dark');
+    await expect.poll(() => claimBar(late).attribute('data-theme')).toBe('dark');
+    await late.close();
   });
 });
