@@ -35,7 +35,7 @@ import {
   type Observation,
   type Op,
 } from '../lib/domain';
-import { transaction, type DB, type Db, type Role } from './db';
+import { commitTransaction, transaction, type DB, type Db, type Role } from './db';
 import { ApiError } from './errors';
 
 /** Most ops in one push. */
@@ -503,12 +503,7 @@ export class TeamStore {
           group.push(next);
         }
         try {
-          const acks = await this.commitGroup(teamId, group);
-          let at = 0;
-          for (const g of group) {
-            g.resolve(acks.slice(at, at + g.items.length));
-            at += g.items.length;
-          }
+          this.settle(teamId, group, await this.commitGroup(teamId, group));
         } catch (e) {
           if (group.length === 1) {
             group[0]!.reject(e);
@@ -518,7 +513,7 @@ export class TeamStore {
           // each goes again in a transaction of its own, and only the failing one fails.
           for (const g of group) {
             try {
-              g.resolve(await this.commitGroup(teamId, [g]));
+              this.settle(teamId, [g], await this.commitGroup(teamId, [g]));
             } catch (err) {
               g.reject(err);
             }
@@ -531,12 +526,34 @@ export class TeamStore {
     }
   }
 
-  private async commitGroup(teamId: string, group: PushQueue['waiting']): Promise<Ack[]> {
+  /** Commits a group; it is durable (and may be told) once `durable` resolves. */
+  private async commitGroup(teamId: string, group: PushQueue['waiting']): Promise<{ acks: Ack[]; rows: OpRow[]; durable: Promise<void> }> {
     const all = group.flatMap((g) => g.items);
     const now = Math.max(...group.map((g) => g.now));
-    const { acks, rows } = await transaction(this.db, (t) => this.commitOps(t, teamId, all, now));
-    if (rows.length) this.emit({ type: 'ops', teamId, seq: rows.at(-1)!.seq, rows });
-    return acks;
+    const { result, durable } = await commitTransaction(this.db, (t) => this.commitOps(t, teamId, all, now));
+    return { ...result, durable };
+  }
+
+  /**
+   * Answers a committed group's pushes and announces its ops once the commit is on disk,
+   * without holding up the next group; if it cannot be made durable, every push of the
+   * group is refused. Groups are answered in commit order (each waits for a sync begun
+   * after its commit, and syncs run one after another).
+   */
+  private settle(teamId: string, group: PushQueue['waiting'], { acks, rows, durable }: { acks: Ack[]; rows: OpRow[]; durable: Promise<void> }): void {
+    durable.then(
+      () => {
+        if (rows.length) this.emit({ type: 'ops', teamId, seq: rows.at(-1)!.seq, rows });
+        let at = 0;
+        for (const g of group) {
+          g.resolve(acks.slice(at, at + g.items.length));
+          at += g.items.length;
+        }
+      },
+      (e: unknown) => {
+        for (const g of group) g.reject(e);
+      },
+    );
   }
 
   /** Locks the team's counter row for this transaction and reads it. */
@@ -846,6 +863,8 @@ export class TeamStore {
       .orderBy('seq')
       .limit(limit)
       .execute();
+    // What was read may be committed but not yet on disk: it is told to nobody before it is.
+    if (rows.length) await this.db.wal?.durable();
     return rows.map((r) => ({ seq: Number(r.seq), body: r.body }));
   }
 
