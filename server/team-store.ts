@@ -743,9 +743,10 @@ export class TeamStore {
 
     const accept = (op: Op) => {
       seq += 1;
-      const accepted: AcceptedOp = { ...op, seq, at: now };
-      const shown = op.type === 'observe' ? { ...accepted, actor: HIDDEN_OBSERVER } : accepted;
-      rows.push({ seq, body: JSON.stringify(shown), id: op.id, actor: op.actor, type: op.type, at: now });
+      // The JSON of `{...op, seq, at}` (an op has no seq or at of its own), without copying the op.
+      const json = JSON.stringify(op.type === 'observe' ? { ...op, actor: HIDDEN_OBSERVER } : op);
+      const body = `${json.slice(0, -1)},"seq":${seq},"at":${now}}`;
+      rows.push({ seq, body, id: op.id, actor: op.actor, type: op.type, at: now });
       known.set(op.id, { id: op.id, ok: true, seq, at: now, actor: op.actor });
     };
     const drainFollowUps = () => {
