@@ -350,6 +350,24 @@ export async function openDb(
   return db;
 }
 
+const controls = new WeakMap<Database.Database, Record<'begin' | 'commit' | 'rollback' | 'normal' | 'full', Database.Statement>>();
+
+/** A connection's transaction and sync-mode statements, prepared once. */
+function controlStatements(database: Database.Database) {
+  let c = controls.get(database);
+  if (!c) {
+    c = {
+      begin: database.prepare('BEGIN IMMEDIATE'),
+      commit: database.prepare('COMMIT'),
+      rollback: database.prepare('ROLLBACK'),
+      normal: database.prepare('PRAGMA synchronous = NORMAL'),
+      full: database.prepare('PRAGMA synchronous = FULL'),
+    };
+    controls.set(database, c);
+  }
+  return c;
+}
+
 /**
  * Runs `fn` in one transaction and resolves once it is committed and durable. SQLite takes
  * the write lock up front (`BEGIN IMMEDIATE`), so two writers never deadlock upgrading a
@@ -372,21 +390,26 @@ export async function commitTransaction<T>(db: Db, fn: (t: Kysely<DB>) => Promis
   if (db.kind === 'postgres') return { result: await db.q.transaction().execute(fn), durable: Promise.resolve() };
   const wal = db.wal;
   if (wal?.failure) throw wal.failure;
+  const control = controlStatements(db.sqlite!);
   return db.q.connection().execute(async (conn) => {
-    // Kysely's lock on the one connection is held: nothing else runs between these statements.
-    if (wal) db.sqlite!.pragma('synchronous = NORMAL');
+    // Kysely's lock on the one connection is held: nothing else of Kysely's runs between these statements.
+    if (wal) control.normal.run();
     let result: T;
     try {
-      await sql`begin immediate`.execute(conn);
+      control.begin.run();
       try {
         result = await fn(conn);
-        await sql`commit`.execute(conn);
+        control.commit.run();
       } catch (e) {
-        await sql`rollback`.execute(conn).catch(() => undefined);
+        try {
+          if (db.sqlite!.inTransaction) control.rollback.run();
+        } catch {
+          // the transaction's own error says more
+        }
         throw e;
       }
     } finally {
-      if (wal) db.sqlite!.pragma('synchronous = FULL');
+      if (wal) control.full.run();
     }
     if (!wal) return { result, durable: Promise.resolve() };
     wal.committed();

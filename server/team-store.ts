@@ -128,7 +128,7 @@ const randomId = (n = 16): string => Array.from(randomBytes(n), (b) => ALPHANUM[
 const CROCKFORD = '0123456789ABCDEFGHJKMNPQRSTVWXYZ';
 
 /**
- * A push's hot statements on SQLite, prepared once and run row by row: better-sqlite3 runs a
+ * A push's hot statements on SQLite (and the per-request token check), prepared once and run row by row: better-sqlite3 runs a
  * prepared statement in a microsecond or two, where building the same multi-row SQL for every
  * group (and preparing each new shape) cost more than SQLite's own work. Lists go in as one
  * JSON parameter (`json_each`), so one statement serves any length. Same transaction, same
@@ -142,6 +142,21 @@ class SqlitePush {
     let s = this.statements.get(source);
     if (!s) this.statements.set(source, (s = this.raw.prepare(source)));
     return s;
+  }
+
+  /** Rows of a query (its parameters in order). */
+  all<T>(source: string, params: readonly unknown[]): T[] {
+    return this.st(source).all(params) as T[];
+  }
+
+  /** The first row of a query, if any. */
+  get<T>(source: string, params: readonly unknown[]): T | undefined {
+    return this.st(source).get(params) as T | undefined;
+  }
+
+  /** Runs a statement. */
+  run(source: string, params: readonly unknown[]): void {
+    this.st(source).run(params);
   }
 
   /** Rows of `table` whose `column` is in `values`, for one team. */
@@ -418,12 +433,19 @@ export class TeamStore {
   async authenticate(token: string): Promise<Auth | undefined> {
     if (!token || token.length > 200) return undefined;
     const hash = sha256(token);
-    const r = await this.db.q
-      .selectFrom('tokens')
-      .innerJoin('members', 'members.id', 'tokens.member_id')
-      .select(['members.id', 'members.team_id', 'members.name', 'members.role', 'members.revoked_at'])
-      .where('tokens.hash', '=', hash)
-      .executeTakeFirst();
+    // Every request asks: on SQLite, a statement prepared once, unless a transaction is open on
+    // the connection (its writes are not everyone's yet: Kysely's query waits for it to end).
+    const r = this.fast && !this.db.sqlite!.inTransaction
+      ? this.fast.get<Pick<DB['members'], 'id' | 'team_id' | 'name' | 'role' | 'revoked_at'>>(
+          'SELECT members.id, members.team_id, members.name, members.role, members.revoked_at FROM tokens INNER JOIN members ON members.id = tokens.member_id WHERE tokens.hash = ?',
+          [hash],
+        )
+      : await this.db.q
+          .selectFrom('tokens')
+          .innerJoin('members', 'members.id', 'tokens.member_id')
+          .select(['members.id', 'members.team_id', 'members.name', 'members.role', 'members.revoked_at'])
+          .where('tokens.hash', '=', hash)
+          .executeTakeFirst();
     if (!r || r.revoked_at !== null) return undefined;
     return { member: { id: r.id, teamId: r.team_id, name: r.name, role: r.role, revokedAt: null }, tokenHash: hash };
   }
@@ -561,7 +583,9 @@ export class TeamStore {
     const row =
       this.db.kind === 'postgres'
         ? await t.updateTable('teams').set({ seq: sql`seq` }).where('id', '=', teamId).returning(['seq', 'lease_ms', 'last_at']).executeTakeFirst()
-        : await t.selectFrom('teams').select(['seq', 'lease_ms', 'last_at']).where('id', '=', teamId).executeTakeFirst();
+        : this.fast
+          ? this.fast.get<{ seq: number; lease_ms: number; last_at: number }>('SELECT seq, lease_ms, last_at FROM teams WHERE id = ?', [teamId])
+          : await t.selectFrom('teams').select(['seq', 'lease_ms', 'last_at']).where('id', '=', teamId).executeTakeFirst();
     if (!row) throw new ApiError(404, 'no such team', 'not-found');
     return { seq: Number(row.seq), leaseMs: Number(row.lease_ms), lastAt: Number(row.last_at) };
   }
@@ -592,12 +616,16 @@ export class TeamStore {
     const [existing, rejected, members, handles, disputeRows, claimRows, endorseRows, obsRows] = await inTurn([
       () => !ids.length ? [] : fast ? fast.byList<{ id: string; seq: number; at: number; actor: string }>('ops', 'id, seq, at, actor', 'id', teamId, ids) : t.selectFrom('ops').select(['id', 'seq', 'at', 'actor']).where('team_id', '=', teamId).where('id', 'in', ids).execute(),
       () => !ids.length ? [] : fast ? fast.byList<DB['rejections']>('rejections', '*', 'id', teamId, ids) : t.selectFrom('rejections').selectAll().where('team_id', '=', teamId).where('id', 'in', ids).execute(),
-      () => t.selectFrom('members').select(['id', 'name', 'role', 'revoked_at']).where('team_id', '=', teamId).execute(),
+      () => fast
+        ? fast.all<Pick<DB['members'], 'id' | 'name' | 'role' | 'revoked_at'>>('SELECT id, name, role, revoked_at FROM members WHERE team_id = ?', [teamId])
+        : t.selectFrom('members').select(['id', 'name', 'role', 'revoked_at']).where('team_id', '=', teamId).execute(),
       // Linking handles is judged against everyone's; otherwise only the actors' own matter.
       () => linking.size
         ? t.selectFrom('handles').selectAll().where('team_id', '=', teamId).execute()
         : actors.length
-          ? t.selectFrom('handles').selectAll().where('team_id', '=', teamId).where('member_id', 'in', actors).execute()
+          ? fast
+            ? fast.byList<DB['handles']>('handles', '*', 'member_id', teamId, actors)
+            : t.selectFrom('handles').selectAll().where('team_id', '=', teamId).where('member_id', 'in', actors).execute()
           : [],
       () => linking.size ? t.selectFrom('handle_disputes').selectAll().where('team_id', '=', teamId).execute() : [],
       () => !claimKeys.size ? [] : fast ? fast.byList<Body>('claims', 'key, body', 'key', teamId, inList(claimKeys)) : t.selectFrom('claims').select(['key', 'body']).where('team_id', '=', teamId).where('key', 'in', inList(claimKeys)).execute(),
@@ -848,7 +876,8 @@ export class TeamStore {
       if (list.length) await t.insertInto('handles').values(list.map((h) => ({ team_id: teamId, handle_key: h.key, site: h.site, handle: h.handle, member_id: id }))).execute();
     }
     if (seq !== team.seq) {
-      await t.updateTable('teams').set({ seq, last_at: now }).where('id', '=', teamId).execute();
+      if (fast) fast.run('UPDATE teams SET seq = ?, last_at = ? WHERE id = ?', [seq, now, teamId]);
+      else await t.updateTable('teams').set({ seq, last_at: now }).where('id', '=', teamId).execute();
       await this.notifyInTx(t, { type: 'ops', teamId, seq });
     }
     return { acks, rows: rows.map((r) => ({ seq: r.seq, body: r.body })) };
