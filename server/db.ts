@@ -4,7 +4,9 @@
  * write goes through.
  */
 import { closeSync, fdatasync, fstatSync, fsyncSync, mkdirSync, openSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import path from 'node:path';
+import { Worker } from 'node:worker_threads';
 import Database from 'better-sqlite3';
 import { Kysely, Migrator, PostgresDialect, sql, SqliteDialect, type Migration, type MigrationProvider } from 'kysely';
 import pg from 'pg';
@@ -210,6 +212,57 @@ export interface Db {
   close(): Promise<void>;
 }
 
+/** WAL pages at which the checkpointer copies the WAL into the database file (about 16 MB). */
+const CHECKPOINT_PAGES = 4_000;
+/** WAL pages at which the serving connection checkpoints itself, if the checkpointer has fallen behind (about 80 MB). */
+const FALLBACK_CHECKPOINT_PAGES = 20_000;
+
+/**
+ * The checkpointer: a worker thread with a connection of its own that copies the WAL into
+ * the database file (`wal_checkpoint(PASSIVE)`, which neither waits for nor blocks the
+ * server's writes) whenever the WAL has grown past `CHECKPOINT_PAGES`. Left to the serving
+ * connection, each checkpoint (copy and two syncs) stopped every request for tens of
+ * milliseconds. The serving connection still checkpoints by itself past
+ * `FALLBACK_CHECKPOINT_PAGES`, so the WAL stays bounded if this thread fails or lags.
+ */
+const CHECKPOINTER = `
+const { parentPort, workerData } = require('node:worker_threads');
+const { statSync } = require('node:fs');
+const Database = require(workerData.module);
+const db = new Database(workerData.file);
+db.pragma('busy_timeout = 1000');
+db.pragma('synchronous = FULL');
+const limit = workerData.pages * db.pragma('page_size', { simple: true });
+const timer = setInterval(() => {
+  let size = 0;
+  try { size = statSync(workerData.file + '-wal').size; } catch { return; }
+  if (size < limit) return;
+  try { db.pragma('wal_checkpoint(PASSIVE)'); } catch (e) { parentPort.postMessage(String(e && e.message || e)); }
+}, 100);
+parentPort.on('message', () => { clearInterval(timer); db.close(); parentPort.close(); });
+`;
+
+function startCheckpointer(file: string, pages: number): Worker | undefined {
+  try {
+    const worker = new Worker(CHECKPOINTER, { eval: true, workerData: { file, module: createRequire(import.meta.url).resolve('better-sqlite3'), pages } });
+    worker.on('message', (m) => console.warn(`tend: checkpoint failed: ${String(m)}`));
+    worker.on('error', (e) => console.warn(`tend: the checkpointer stopped (the server checkpoints by itself): ${e.message}`));
+    worker.unref();
+    return worker;
+  } catch (e) {
+    console.warn(`tend: no checkpointer (the server checkpoints by itself): ${e instanceof Error ? e.message : String(e)}`);
+    return undefined;
+  }
+}
+
+async function stopCheckpointer(worker: Worker | undefined): Promise<void> {
+  if (!worker) return;
+  const exited = new Promise<void>((resolve) => worker.once('exit', () => resolve()));
+  worker.postMessage('stop');
+  await Promise.race([exited, new Promise<void>((resolve) => setTimeout(resolve, 2_000).unref())]);
+  await worker.terminate();
+}
+
 const fdatasyncAsync = (fd: number) => new Promise<void>((resolve, reject) => fdatasync(fd, (e) => (e ? reject(e) : resolve())));
 
 /**
@@ -305,11 +358,19 @@ export class WalSync {
 /** Opens (creating) the database and brings its schema up to date. */
 export async function openDb(
   target: Target,
-  options: { poolSize?: number; sqliteSync?: SqliteSync; /** How the WAL file is synced (tests). */ syncFile?: (fd: number) => Promise<void> } = {},
+  options: {
+    poolSize?: number;
+    sqliteSync?: SqliteSync;
+    /** How the WAL file is synced (tests). */
+    syncFile?: (fd: number) => Promise<void>;
+    /** WAL pages at which the checkpointer copies the WAL into the database (tests). */
+    checkpointPages?: number;
+  } = {},
 ): Promise<Db> {
   let q: Kysely<DB>;
   let sqlite: Database.Database | undefined;
   let wal: WalSync | undefined;
+  let checkpointer: Worker | undefined;
   if (target.kind === 'sqlite') {
     if (target.file !== ':memory:') mkdirSync(path.dirname(path.resolve(target.file)), { recursive: true });
     const database = new Database(target.file);
@@ -321,9 +382,10 @@ export async function openDb(
     database.pragma('busy_timeout = 10000');
     database.pragma('foreign_keys = ON');
     database.pragma('cache_size = -65536');
-    database.pragma('wal_autocheckpoint = 10000');
+    database.pragma(`wal_autocheckpoint = ${FALLBACK_CHECKPOINT_PAGES}`);
     if (options.sqliteSync !== 'normal' && target.file !== ':memory:' && database.pragma('journal_mode', { simple: true }) === 'wal') wal = new WalSync(target.file, options.syncFile);
     q = new Kysely<DB>({ dialect: new SqliteDialect({ database: withStatementCache(database) }) });
+    if (target.file !== ':memory:') checkpointer = startCheckpointer(path.resolve(target.file), options.checkpointPages ?? CHECKPOINT_PAGES);
   } else {
     const pool = new pg.Pool({ connectionString: target.url, max: options.poolSize ?? 10 });
     // An idle pooled connection that dies (server restart) must not crash the process.
@@ -337,6 +399,7 @@ export async function openDb(
     ...(sqlite ? { sqlite } : {}),
     ...(wal ? { wal } : {}),
     close: async () => {
+      await stopCheckpointer(checkpointer);
       await q.destroy();
       wal?.close();
     },

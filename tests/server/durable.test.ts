@@ -4,6 +4,7 @@
  * others only once a sync of the WAL file that began after its commit has finished. The
  * sync is replaced here by one the test opens and fails at will.
  */
+import { statSync } from 'node:fs';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { openDb, type Db } from '../../server/db';
 import { TeamStore, type Auth, type StoreEvent } from '../../server/team-store';
@@ -133,5 +134,30 @@ describe('SQLite with synchronous=FULL: commits synced off the event loop', () =
     await expect(store.push(alice, [op({ type: 'claim', thread: thread('after') }, alice.member.id)])).rejects.toThrow(/could not be synced/);
     expect(db.sqlite!.prepare("select count(*) as n from ops where type = 'claim'").get()).toEqual({ n: 0 });
     await expect(store.pull(teamId, 0, 100)).rejects.toThrow(/could not be synced/);
+  });
+});
+
+describe('SQLite checkpoints', () => {
+  it('copies the WAL into the database file from the checkpointer thread, while pushes go on', async () => {
+    const backend = freshSqlite();
+    const db = await openDb({ kind: 'sqlite', file: backend.url }, { checkpointPages: 50 });
+    try {
+      const store = new TeamStore(db);
+      const team = await store.createTeam('checkpoints');
+      const { code } = await store.createInvite(team.id, 'member');
+      const alice = (await store.authenticate((await store.join(code, 'Alice')).token))!;
+      const before = statSync(backend.url).size;
+      // The serving connection checkpoints by itself only far past this: growth of the file is the checkpointer's.
+      for (let i = 0; i < 10 && statSync(backend.url).size === before; i++) {
+        const acks = await store.push(alice, Array.from({ length: 100 }, (_, j) => op({ type: 'observe', thread: thread(`c${i}-${j}`), fields: { title: 'x'.repeat(200) } }, alice.member.id)));
+        expect(acks.every((a) => a.ok)).toBe(true);
+        await new Promise((r) => setTimeout(r, 150));
+      }
+      expect(statSync(backend.url).size).toBeGreaterThan(before);
+      expect((await store.pull(team.id, 0, 1000)).rows.length).toBeGreaterThan(100);
+    } finally {
+      await db.close();
+      await backend.drop();
+    }
   });
 });
