@@ -447,7 +447,7 @@ export async function transaction<T>(db: Db, fn: (t: Kysely<DB>) => Promise<T>):
  * Like `transaction`, but resolves as soon as it is committed, with `durable` for when the
  * commit is on disk (SQLite with synchronous=FULL: see `WalSync`). Whoever calls it tells
  * nobody of the commit before `durable` resolves, and refuses if it rejects. The group
- * commit uses it to judge the next group while the last one's sync runs.
+ * commit uses it to go on reading pushes while the sync runs.
  */
 export async function commitTransaction<T>(db: Db, fn: (t: Kysely<DB>) => Promise<T>): Promise<{ result: T; durable: Promise<void> }> {
   if (db.kind === 'postgres') return { result: await db.q.transaction().execute(fn), durable: Promise.resolve() };

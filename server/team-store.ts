@@ -500,9 +500,9 @@ export class TeamStore {
   }
 
   /**
-   * Group commit: pushes to one team that arrive while its transaction runs wait and then
-   * go together in the next one, judged in arrival order, so the team's lock and the
-   * commit are paid once per group rather than once per push.
+   * Group commit: pushes to one team that arrive while its transaction runs (or, on durable
+   * SQLite, while its sync runs) wait and then go together in the next one, judged in arrival
+   * order, so the team's lock and the commit are paid once per group rather than once per push.
    */
   private enqueue(teamId: string, items: Item[], now: number): Promise<Ack[]> {
     return new Promise<Ack[]>((resolve, reject) => {
@@ -525,7 +525,12 @@ export class TeamStore {
           group.push(next);
         }
         try {
-          this.settle(teamId, group, await this.commitGroup(teamId, group));
+          const committed = await this.commitGroup(teamId, group);
+          this.settle(teamId, group, committed);
+          // Let the pushes that arrived meanwhile be read (the commit ran without yielding) and,
+          // on durable SQLite, this group's sync finish, so they all go in the next group: a
+          // commit costs mostly per page written, and a group's pages are written once.
+          await Promise.all([committed.durable.catch(() => undefined), new Promise((resolve) => setImmediate(resolve))]);
         } catch (e) {
           if (group.length === 1) {
             group[0]!.reject(e);
@@ -557,10 +562,9 @@ export class TeamStore {
   }
 
   /**
-   * Answers a committed group's pushes and announces its ops once the commit is on disk,
-   * without holding up the next group; if it cannot be made durable, every push of the
-   * group is refused. Groups are answered in commit order (each waits for a sync begun
-   * after its commit, and syncs run one after another).
+   * Answers a committed group's pushes and announces its ops once the commit is on disk; if
+   * it cannot be made durable, every push of the group is refused. Groups are answered in
+   * commit order (each waits for a sync begun after its commit, and syncs run one after another).
    */
   private settle(teamId: string, group: PushQueue['waiting'], { acks, rows, durable }: { acks: Ack[]; rows: OpRow[]; durable: Promise<void> }): void {
     durable.then(
