@@ -377,6 +377,8 @@ export async function startServer(options: ServerOptions = {}): Promise<TendServ
   app.get('/healthz', { config: { name: 'healthz', rateLimit: false } }, async (_req, reply) => {
     try {
       await metrics.time('health', () => store.teamSeq('-'));
+      // A database that could not be synced stores nothing more until restarted.
+      if (db.wal?.failure) throw db.wal.failure;
       return { ok: true, db: db.kind, protocol: PROTOCOL_VERSION, live: live.size };
     } catch (e) {
       return reply.code(503).send({ ok: false, error: `database unavailable: ${e instanceof Error ? e.message : String(e)}` });
