@@ -3,8 +3,10 @@
  * default) and PostgreSQL, the schema as migrations, and the one transaction helper every
  * write goes through.
  */
-import { mkdirSync } from 'node:fs';
+import { closeSync, fdatasync, fstatSync, fsyncSync, mkdirSync, openSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import path from 'node:path';
+import { Worker } from 'node:worker_threads';
 import Database from 'better-sqlite3';
 import { Kysely, Migrator, PostgresDialect, sql, SqliteDialect, type Migration, type MigrationProvider } from 'kysely';
 import pg from 'pg';
@@ -204,14 +206,171 @@ export interface Db {
   q: Kysely<DB>;
   /** SQLite only: the connection itself, for the push's hot statements (prepared once, see team-store.ts). */
   sqlite?: Database.Database;
+  /** SQLite file with synchronous=FULL: syncs transactions' commits to disk off the event loop (see `WalSync`). */
+  wal?: WalSync;
   target: Target;
   close(): Promise<void>;
 }
 
+/** WAL pages at which the checkpointer copies the WAL into the database file (about 16 MB). */
+const CHECKPOINT_PAGES = 4_000;
+/** WAL pages at which the serving connection checkpoints itself, if the checkpointer has fallen behind (about 80 MB). */
+const FALLBACK_CHECKPOINT_PAGES = 20_000;
+
+/**
+ * The checkpointer: a worker thread with a connection of its own that copies the WAL into
+ * the database file (`wal_checkpoint(PASSIVE)`, which neither waits for nor blocks the
+ * server's writes) whenever the WAL has grown past `CHECKPOINT_PAGES`. Left to the serving
+ * connection, each checkpoint (copy and two syncs) stopped every request for tens of
+ * milliseconds. The serving connection still checkpoints by itself past
+ * `FALLBACK_CHECKPOINT_PAGES`, so the WAL stays bounded if this thread fails or lags.
+ */
+const CHECKPOINTER = `
+const { parentPort, workerData } = require('node:worker_threads');
+const { statSync } = require('node:fs');
+const Database = require(workerData.module);
+const db = new Database(workerData.file);
+db.pragma('busy_timeout = 1000');
+db.pragma('synchronous = FULL');
+const limit = workerData.pages * db.pragma('page_size', { simple: true });
+const timer = setInterval(() => {
+  let size = 0;
+  try { size = statSync(workerData.file + '-wal').size; } catch { return; }
+  if (size < limit) return;
+  try { db.pragma('wal_checkpoint(PASSIVE)'); } catch (e) { parentPort.postMessage(String(e && e.message || e)); }
+}, 100);
+parentPort.on('message', () => { clearInterval(timer); db.close(); parentPort.close(); });
+`;
+
+function startCheckpointer(file: string, pages: number): Worker | undefined {
+  try {
+    const worker = new Worker(CHECKPOINTER, { eval: true, workerData: { file, module: createRequire(import.meta.url).resolve('better-sqlite3'), pages } });
+    worker.on('message', (m) => console.warn(`tend: checkpoint failed: ${String(m)}`));
+    worker.on('error', (e) => console.warn(`tend: the checkpointer stopped (the server checkpoints by itself): ${e.message}`));
+    worker.unref();
+    return worker;
+  } catch (e) {
+    console.warn(`tend: no checkpointer (the server checkpoints by itself): ${e instanceof Error ? e.message : String(e)}`);
+    return undefined;
+  }
+}
+
+async function stopCheckpointer(worker: Worker | undefined): Promise<void> {
+  if (!worker) return;
+  const exited = new Promise<void>((resolve) => worker.once('exit', () => resolve()));
+  worker.postMessage('stop');
+  await Promise.race([exited, new Promise<void>((resolve) => setTimeout(resolve, 2_000).unref())]);
+  await worker.terminate();
+}
+
+const fdatasyncAsync = (fd: number) => new Promise<void>((resolve, reject) => fdatasync(fd, (e) => (e ? reject(e) : resolve())));
+
+/**
+ * Durable commits that do not stop the server. With synchronous=FULL, SQLite syncs the WAL
+ * inside every COMMIT, and better-sqlite3 runs COMMIT on the event loop: nothing else moves
+ * for the length of the disk flush. So `transaction` commits with NORMAL (the WAL frames
+ * are written, not synced) and then syncs the WAL file from libuv's thread pool; FULL is
+ * exactly NORMAL plus that one sync after each commit (https://www.sqlite.org/pragma.html#pragma_synchronous).
+ * Until the sync that covers a commit has finished, nothing of it is acknowledged, announced
+ * or read out (`durable()`), so an acknowledged op survives power loss as before. Commits
+ * made while a sync runs share the next one.
+ *
+ * A failed sync leaves pages the kernel may already have dropped: from then on every write
+ * and every read that waits for one is refused, until the server is started again.
+ */
+export class WalSync {
+  /** Commits made without a sync of their own. */
+  private written = 0;
+  /** How many of them a finished sync covers. */
+  private synced = 0;
+  private running: Promise<void> | null = null;
+  private queued: Promise<void> | null = null;
+  private fd: number | null = null;
+  /** Why writes are refused, once a sync failed. */
+  failure: Error | null = null;
+
+  constructor(
+    private readonly file: string,
+    private readonly syncFd: (fd: number) => Promise<void> = fdatasyncAsync,
+  ) {}
+
+  /** Notes a commit whose WAL frames are written but not yet synced. */
+  committed(): void {
+    this.written += 1;
+  }
+
+  /** Resolves once every commit noted so far is on disk. */
+  durable(): Promise<void> {
+    if (this.failure) return Promise.reject(this.failure);
+    if (this.synced >= this.written) return Promise.resolve();
+    if (!this.running) return this.start();
+    // The sync under way may have begun before the latest commit: one more follows it, shared by all who ask meanwhile.
+    this.queued ??= this.running
+      .catch(() => undefined)
+      .then(() => {
+        this.queued = null;
+        return this.durable();
+      });
+    return this.queued;
+  }
+
+  private start(): Promise<void> {
+    const covers = this.written;
+    const run = (async () => {
+      await this.syncFd(this.open());
+      this.synced = Math.max(this.synced, covers);
+    })()
+      .catch((e: unknown) => {
+        this.failure ??= new Error(`the database could not be synced to disk, so nothing more is stored until the server restarts: ${e instanceof Error ? e.message : String(e)}`);
+        console.warn(`tend: ${this.failure.message}`);
+        throw this.failure;
+      })
+      .finally(() => {
+        this.running = null;
+      });
+    this.running = run;
+    return run;
+  }
+
+  /** The WAL file, opened once (again if it was removed and made anew), with its directory entry on disk. */
+  private open(): number {
+    if (this.fd !== null && fstatSync(this.fd).nlink > 0) return this.fd;
+    if (this.fd !== null) closeSync(this.fd);
+    this.fd = null;
+    const fd = openSync(`${this.file}-wal`, 'r');
+    // SQLite syncs the directory the first time it syncs a new WAL; this sync stands in for that one.
+    const dir = openSync(path.dirname(path.resolve(this.file)), 'r');
+    try {
+      fsyncSync(dir);
+    } finally {
+      closeSync(dir);
+    }
+    this.fd = fd;
+    return fd;
+  }
+
+  close(): void {
+    if (this.fd !== null) closeSync(this.fd);
+    this.fd = null;
+  }
+}
+
 /** Opens (creating) the database and brings its schema up to date. */
-export async function openDb(target: Target, options: { poolSize?: number; sqliteSync?: SqliteSync } = {}): Promise<Db> {
+export async function openDb(
+  target: Target,
+  options: {
+    poolSize?: number;
+    sqliteSync?: SqliteSync;
+    /** How the WAL file is synced (tests). */
+    syncFile?: (fd: number) => Promise<void>;
+    /** WAL pages at which the checkpointer copies the WAL into the database (tests). */
+    checkpointPages?: number;
+  } = {},
+): Promise<Db> {
   let q: Kysely<DB>;
   let sqlite: Database.Database | undefined;
+  let wal: WalSync | undefined;
+  let checkpointer: Worker | undefined;
   if (target.kind === 'sqlite') {
     if (target.file !== ':memory:') mkdirSync(path.dirname(path.resolve(target.file)), { recursive: true });
     const database = new Database(target.file);
@@ -223,15 +382,28 @@ export async function openDb(target: Target, options: { poolSize?: number; sqlit
     database.pragma('busy_timeout = 10000');
     database.pragma('foreign_keys = ON');
     database.pragma('cache_size = -65536');
-    database.pragma('wal_autocheckpoint = 10000');
+    database.pragma(`wal_autocheckpoint = ${FALLBACK_CHECKPOINT_PAGES}`);
+    if (options.sqliteSync !== 'normal' && target.file !== ':memory:' && database.pragma('journal_mode', { simple: true }) === 'wal') wal = new WalSync(target.file, options.syncFile);
     q = new Kysely<DB>({ dialect: new SqliteDialect({ database: withStatementCache(database) }) });
+    if (target.file !== ':memory:') checkpointer = startCheckpointer(path.resolve(target.file), options.checkpointPages ?? CHECKPOINT_PAGES);
   } else {
     const pool = new pg.Pool({ connectionString: target.url, max: options.poolSize ?? 10 });
     // An idle pooled connection that dies (server restart) must not crash the process.
     pool.on('error', (e) => console.warn(`tend: database connection error: ${e.message}`));
     q = new Kysely<DB>({ dialect: new PostgresDialect({ pool }) });
   }
-  const db: Db = { kind: target.kind, q, target, ...(sqlite ? { sqlite } : {}), close: () => q.destroy() };
+  const db: Db = {
+    kind: target.kind,
+    q,
+    target,
+    ...(sqlite ? { sqlite } : {}),
+    ...(wal ? { wal } : {}),
+    close: async () => {
+      await stopCheckpointer(checkpointer);
+      await q.destroy();
+      wal?.close();
+    },
+  };
   try {
     await migrate(db);
   } catch (e) {
@@ -241,23 +413,70 @@ export async function openDb(target: Target, options: { poolSize?: number; sqlit
   return db;
 }
 
+const controls = new WeakMap<Database.Database, Record<'begin' | 'commit' | 'rollback' | 'normal' | 'full', Database.Statement>>();
+
+/** A connection's transaction and sync-mode statements, prepared once. */
+function controlStatements(database: Database.Database) {
+  let c = controls.get(database);
+  if (!c) {
+    c = {
+      begin: database.prepare('BEGIN IMMEDIATE'),
+      commit: database.prepare('COMMIT'),
+      rollback: database.prepare('ROLLBACK'),
+      normal: database.prepare('PRAGMA synchronous = NORMAL'),
+      full: database.prepare('PRAGMA synchronous = FULL'),
+    };
+    controls.set(database, c);
+  }
+  return c;
+}
+
 /**
- * Runs `fn` in one transaction. SQLite takes the write lock up front (`BEGIN IMMEDIATE`),
- * so two writers never deadlock upgrading a read lock; PostgreSQL uses an ordinary
- * transaction in which writers lock their team's counter row first (see `lockTeam`).
+ * Runs `fn` in one transaction and resolves once it is committed and durable. SQLite takes
+ * the write lock up front (`BEGIN IMMEDIATE`), so two writers never deadlock upgrading a
+ * read lock; PostgreSQL uses an ordinary transaction in which writers lock their team's
+ * counter row first (see `lockTeam`).
  */
 export async function transaction<T>(db: Db, fn: (t: Kysely<DB>) => Promise<T>): Promise<T> {
-  if (db.kind === 'postgres') return db.q.transaction().execute(fn);
+  const { result, durable } = await commitTransaction(db, fn);
+  await durable;
+  return result;
+}
+
+/**
+ * Like `transaction`, but resolves as soon as it is committed, with `durable` for when the
+ * commit is on disk (SQLite with synchronous=FULL: see `WalSync`). Whoever calls it tells
+ * nobody of the commit before `durable` resolves, and refuses if it rejects. The group
+ * commit uses it to go on reading pushes while the sync runs.
+ */
+export async function commitTransaction<T>(db: Db, fn: (t: Kysely<DB>) => Promise<T>): Promise<{ result: T; durable: Promise<void> }> {
+  if (db.kind === 'postgres') return { result: await db.q.transaction().execute(fn), durable: Promise.resolve() };
+  const wal = db.wal;
+  if (wal?.failure) throw wal.failure;
+  const control = controlStatements(db.sqlite!);
   return db.q.connection().execute(async (conn) => {
-    await sql`begin immediate`.execute(conn);
+    // Kysely's lock on the one connection is held: nothing else of Kysely's runs between these statements.
+    if (wal) control.normal.run();
+    let result: T;
     try {
-      const result = await fn(conn);
-      await sql`commit`.execute(conn);
-      return result;
-    } catch (e) {
-      await sql`rollback`.execute(conn).catch(() => undefined);
-      throw e;
+      control.begin.run();
+      try {
+        result = await fn(conn);
+        control.commit.run();
+      } catch (e) {
+        try {
+          if (db.sqlite!.inTransaction) control.rollback.run();
+        } catch {
+          // the transaction's own error says more
+        }
+        throw e;
+      }
+    } finally {
+      if (wal) control.full.run();
     }
+    if (!wal) return { result, durable: Promise.resolve() };
+    wal.committed();
+    return { result, durable: wal.durable() };
   });
 }
 

@@ -312,10 +312,14 @@ export async function startServer(options: ServerOptions = {}): Promise<TendServ
     const { ops } = parse(PushBody, req.body);
     if (!ops.length) return { results: [] };
     const results = await metrics.time('push', () => store.push(auth(req), ops));
+    let accepted = 0;
+    const refused = new Map<string, number>();
     for (const r of results) {
-      if (r.ok) metrics.opsAccepted.inc();
-      else metrics.opsRejected.inc({ code: r.code });
+      if (r.ok) accepted += 1;
+      else refused.set(r.code, (refused.get(r.code) ?? 0) + 1);
     }
+    if (accepted) metrics.opsAccepted.inc(accepted);
+    for (const [code, n] of refused) metrics.opsRejected.inc({ code }, n);
     return { results };
   });
   api('GET', '/v1/ops', 'pull', async (req) => {
@@ -373,6 +377,8 @@ export async function startServer(options: ServerOptions = {}): Promise<TendServ
   app.get('/healthz', { config: { name: 'healthz', rateLimit: false } }, async (_req, reply) => {
     try {
       await metrics.time('health', () => store.teamSeq('-'));
+      // A database that could not be synced stores nothing more until restarted.
+      if (db.wal?.failure) throw db.wal.failure;
       return { ok: true, db: db.kind, protocol: PROTOCOL_VERSION, live: live.size };
     } catch (e) {
       return reply.code(503).send({ ok: false, error: `database unavailable: ${e instanceof Error ? e.message : String(e)}` });

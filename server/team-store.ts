@@ -35,7 +35,7 @@ import {
   type Observation,
   type Op,
 } from '../lib/domain';
-import { transaction, type DB, type Db, type Role } from './db';
+import { commitTransaction, transaction, type DB, type Db, type Role } from './db';
 import { ApiError } from './errors';
 
 /** Most ops in one push. */
@@ -128,7 +128,7 @@ const randomId = (n = 16): string => Array.from(randomBytes(n), (b) => ALPHANUM[
 const CROCKFORD = '0123456789ABCDEFGHJKMNPQRSTVWXYZ';
 
 /**
- * A push's hot statements on SQLite, prepared once and run row by row: better-sqlite3 runs a
+ * A push's hot statements on SQLite (and the per-request token check), prepared once and run row by row: better-sqlite3 runs a
  * prepared statement in a microsecond or two, where building the same multi-row SQL for every
  * group (and preparing each new shape) cost more than SQLite's own work. Lists go in as one
  * JSON parameter (`json_each`), so one statement serves any length. Same transaction, same
@@ -142,6 +142,21 @@ class SqlitePush {
     let s = this.statements.get(source);
     if (!s) this.statements.set(source, (s = this.raw.prepare(source)));
     return s;
+  }
+
+  /** Rows of a query (its parameters in order). */
+  all<T>(source: string, params: readonly unknown[]): T[] {
+    return this.st(source).all(params) as T[];
+  }
+
+  /** The first row of a query, if any. */
+  get<T>(source: string, params: readonly unknown[]): T | undefined {
+    return this.st(source).get(params) as T | undefined;
+  }
+
+  /** Runs a statement. */
+  run(source: string, params: readonly unknown[]): void {
+    this.st(source).run(params);
   }
 
   /** Rows of `table` whose `column` is in `values`, for one team. */
@@ -418,12 +433,19 @@ export class TeamStore {
   async authenticate(token: string): Promise<Auth | undefined> {
     if (!token || token.length > 200) return undefined;
     const hash = sha256(token);
-    const r = await this.db.q
-      .selectFrom('tokens')
-      .innerJoin('members', 'members.id', 'tokens.member_id')
-      .select(['members.id', 'members.team_id', 'members.name', 'members.role', 'members.revoked_at'])
-      .where('tokens.hash', '=', hash)
-      .executeTakeFirst();
+    // Every request asks: on SQLite, a statement prepared once, unless a transaction is open on
+    // the connection (its writes are not everyone's yet: Kysely's query waits for it to end).
+    const r = this.fast && !this.db.sqlite!.inTransaction
+      ? this.fast.get<Pick<DB['members'], 'id' | 'team_id' | 'name' | 'role' | 'revoked_at'>>(
+          'SELECT members.id, members.team_id, members.name, members.role, members.revoked_at FROM tokens INNER JOIN members ON members.id = tokens.member_id WHERE tokens.hash = ?',
+          [hash],
+        )
+      : await this.db.q
+          .selectFrom('tokens')
+          .innerJoin('members', 'members.id', 'tokens.member_id')
+          .select(['members.id', 'members.team_id', 'members.name', 'members.role', 'members.revoked_at'])
+          .where('tokens.hash', '=', hash)
+          .executeTakeFirst();
     if (!r || r.revoked_at !== null) return undefined;
     return { member: { id: r.id, teamId: r.team_id, name: r.name, role: r.role, revokedAt: null }, tokenHash: hash };
   }
@@ -478,9 +500,9 @@ export class TeamStore {
   }
 
   /**
-   * Group commit: pushes to one team that arrive while its transaction runs wait and then
-   * go together in the next one, judged in arrival order, so the team's lock and the
-   * commit are paid once per group rather than once per push.
+   * Group commit: pushes to one team that arrive while its transaction runs (or, on durable
+   * SQLite, while its sync runs) wait and then go together in the next one, judged in arrival
+   * order, so the team's lock and the commit are paid once per group rather than once per push.
    */
   private enqueue(teamId: string, items: Item[], now: number): Promise<Ack[]> {
     return new Promise<Ack[]>((resolve, reject) => {
@@ -503,12 +525,12 @@ export class TeamStore {
           group.push(next);
         }
         try {
-          const acks = await this.commitGroup(teamId, group);
-          let at = 0;
-          for (const g of group) {
-            g.resolve(acks.slice(at, at + g.items.length));
-            at += g.items.length;
-          }
+          const committed = await this.commitGroup(teamId, group);
+          this.settle(teamId, group, committed);
+          // Let the pushes that arrived meanwhile be read (the commit ran without yielding) and,
+          // on durable SQLite, this group's sync finish, so they all go in the next group: a
+          // commit costs mostly per page written, and a group's pages are written once.
+          await Promise.all([committed.durable.catch(() => undefined), new Promise((resolve) => setImmediate(resolve))]);
         } catch (e) {
           if (group.length === 1) {
             group[0]!.reject(e);
@@ -518,7 +540,7 @@ export class TeamStore {
           // each goes again in a transaction of its own, and only the failing one fails.
           for (const g of group) {
             try {
-              g.resolve(await this.commitGroup(teamId, [g]));
+              this.settle(teamId, [g], await this.commitGroup(teamId, [g]));
             } catch (err) {
               g.reject(err);
             }
@@ -531,12 +553,33 @@ export class TeamStore {
     }
   }
 
-  private async commitGroup(teamId: string, group: PushQueue['waiting']): Promise<Ack[]> {
+  /** Commits a group; it is durable (and may be told) once `durable` resolves. */
+  private async commitGroup(teamId: string, group: PushQueue['waiting']): Promise<{ acks: Ack[]; rows: OpRow[]; durable: Promise<void> }> {
     const all = group.flatMap((g) => g.items);
     const now = Math.max(...group.map((g) => g.now));
-    const { acks, rows } = await transaction(this.db, (t) => this.commitOps(t, teamId, all, now));
-    if (rows.length) this.emit({ type: 'ops', teamId, seq: rows.at(-1)!.seq, rows });
-    return acks;
+    const { result, durable } = await commitTransaction(this.db, (t) => this.commitOps(t, teamId, all, now));
+    return { ...result, durable };
+  }
+
+  /**
+   * Answers a committed group's pushes and announces its ops once the commit is on disk; if
+   * it cannot be made durable, every push of the group is refused. Groups are answered in
+   * commit order (each waits for a sync begun after its commit, and syncs run one after another).
+   */
+  private settle(teamId: string, group: PushQueue['waiting'], { acks, rows, durable }: { acks: Ack[]; rows: OpRow[]; durable: Promise<void> }): void {
+    durable.then(
+      () => {
+        if (rows.length) this.emit({ type: 'ops', teamId, seq: rows.at(-1)!.seq, rows });
+        let at = 0;
+        for (const g of group) {
+          g.resolve(acks.slice(at, at + g.items.length));
+          at += g.items.length;
+        }
+      },
+      (e: unknown) => {
+        for (const g of group) g.reject(e);
+      },
+    );
   }
 
   /** Locks the team's counter row for this transaction and reads it. */
@@ -544,7 +587,9 @@ export class TeamStore {
     const row =
       this.db.kind === 'postgres'
         ? await t.updateTable('teams').set({ seq: sql`seq` }).where('id', '=', teamId).returning(['seq', 'lease_ms', 'last_at']).executeTakeFirst()
-        : await t.selectFrom('teams').select(['seq', 'lease_ms', 'last_at']).where('id', '=', teamId).executeTakeFirst();
+        : this.fast
+          ? this.fast.get<{ seq: number; lease_ms: number; last_at: number }>('SELECT seq, lease_ms, last_at FROM teams WHERE id = ?', [teamId])
+          : await t.selectFrom('teams').select(['seq', 'lease_ms', 'last_at']).where('id', '=', teamId).executeTakeFirst();
     if (!row) throw new ApiError(404, 'no such team', 'not-found');
     return { seq: Number(row.seq), leaseMs: Number(row.lease_ms), lastAt: Number(row.last_at) };
   }
@@ -575,12 +620,16 @@ export class TeamStore {
     const [existing, rejected, members, handles, disputeRows, claimRows, endorseRows, obsRows] = await inTurn([
       () => !ids.length ? [] : fast ? fast.byList<{ id: string; seq: number; at: number; actor: string }>('ops', 'id, seq, at, actor', 'id', teamId, ids) : t.selectFrom('ops').select(['id', 'seq', 'at', 'actor']).where('team_id', '=', teamId).where('id', 'in', ids).execute(),
       () => !ids.length ? [] : fast ? fast.byList<DB['rejections']>('rejections', '*', 'id', teamId, ids) : t.selectFrom('rejections').selectAll().where('team_id', '=', teamId).where('id', 'in', ids).execute(),
-      () => t.selectFrom('members').select(['id', 'name', 'role', 'revoked_at']).where('team_id', '=', teamId).execute(),
+      () => fast
+        ? fast.all<Pick<DB['members'], 'id' | 'name' | 'role' | 'revoked_at'>>('SELECT id, name, role, revoked_at FROM members WHERE team_id = ?', [teamId])
+        : t.selectFrom('members').select(['id', 'name', 'role', 'revoked_at']).where('team_id', '=', teamId).execute(),
       // Linking handles is judged against everyone's; otherwise only the actors' own matter.
       () => linking.size
         ? t.selectFrom('handles').selectAll().where('team_id', '=', teamId).execute()
         : actors.length
-          ? t.selectFrom('handles').selectAll().where('team_id', '=', teamId).where('member_id', 'in', actors).execute()
+          ? fast
+            ? fast.byList<DB['handles']>('handles', '*', 'member_id', teamId, actors)
+            : t.selectFrom('handles').selectAll().where('team_id', '=', teamId).where('member_id', 'in', actors).execute()
           : [],
       () => linking.size ? t.selectFrom('handle_disputes').selectAll().where('team_id', '=', teamId).execute() : [],
       () => !claimKeys.size ? [] : fast ? fast.byList<Body>('claims', 'key, body', 'key', teamId, inList(claimKeys)) : t.selectFrom('claims').select(['key', 'body']).where('team_id', '=', teamId).where('key', 'in', inList(claimKeys)).execute(),
@@ -726,9 +775,10 @@ export class TeamStore {
 
     const accept = (op: Op) => {
       seq += 1;
-      const accepted: AcceptedOp = { ...op, seq, at: now };
-      const shown = op.type === 'observe' ? { ...accepted, actor: HIDDEN_OBSERVER } : accepted;
-      rows.push({ seq, body: JSON.stringify(shown), id: op.id, actor: op.actor, type: op.type, at: now });
+      // The JSON of `{...op, seq, at}` (an op has no seq or at of its own), without copying the op.
+      const json = JSON.stringify(op.type === 'observe' ? { ...op, actor: HIDDEN_OBSERVER } : op);
+      const body = `${json.slice(0, -1)},"seq":${seq},"at":${now}}`;
+      rows.push({ seq, body, id: op.id, actor: op.actor, type: op.type, at: now });
       known.set(op.id, { id: op.id, ok: true, seq, at: now, actor: op.actor });
     };
     const drainFollowUps = () => {
@@ -830,7 +880,8 @@ export class TeamStore {
       if (list.length) await t.insertInto('handles').values(list.map((h) => ({ team_id: teamId, handle_key: h.key, site: h.site, handle: h.handle, member_id: id }))).execute();
     }
     if (seq !== team.seq) {
-      await t.updateTable('teams').set({ seq, last_at: now }).where('id', '=', teamId).execute();
+      if (fast) fast.run('UPDATE teams SET seq = ?, last_at = ? WHERE id = ?', [seq, now, teamId]);
+      else await t.updateTable('teams').set({ seq, last_at: now }).where('id', '=', teamId).execute();
       await this.notifyInTx(t, { type: 'ops', teamId, seq });
     }
     return { acks, rows: rows.map((r) => ({ seq: r.seq, body: r.body })) };
@@ -846,6 +897,8 @@ export class TeamStore {
       .orderBy('seq')
       .limit(limit)
       .execute();
+    // What was read may be committed but not yet on disk: it is told to nobody before it is.
+    if (rows.length) await this.db.wal?.durable();
     return rows.map((r) => ({ seq: Number(r.seq), body: r.body }));
   }
 

@@ -141,12 +141,20 @@ export function validate<S extends v.GenericSchema>(schema: S, input: unknown): 
   return r.success ? { ok: true, value: r.output } : { ok: false, reason: describeIssues(r.issues) };
 }
 
+/**
+ * Each type's op schema. The variant tries its options' `type` one after another (a dataset
+ * and a key set each); an op of a known type gets exactly its option's result, so it goes
+ * there at once, and anything else through the variant, for the variant's own issues.
+ */
+const OP_SCHEMA_BY_TYPE = new Map<unknown, v.GenericSchema>(OpSchema.options.map((s) => [s.entries.type.literal, s]));
+
 /** Validates an op from anywhere untrusted. Ops from a newer Tend get a clear answer. */
 export function parseOp(input: unknown): Validated<Op> {
   if (input && typeof input === 'object' && 'v' in input && typeof input.v === 'number' && input.v > OP_VERSION) {
     return { ok: false, reason: `op format ${input.v} is newer than this Tend understands: update Tend` };
   }
-  return validate(OpSchema, input) as Validated<Op>;
+  const schema = input && typeof input === 'object' && Object.hasOwn(input, 'type') ? OP_SCHEMA_BY_TYPE.get((input as { type: unknown }).type) : undefined;
+  return validate(schema ?? OpSchema, input) as Validated<Op>;
 }
 
 /** Whether an op is about a thread (claims and observations). */

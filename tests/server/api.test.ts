@@ -117,6 +117,11 @@ for (const c of cases) {
       const after = await pullAll(server, ann.token, before.at(-1).seq);
       // Who observed a thread is nobody else's business: observe ops carry no member.
       expect(after).toEqual(ops.map((o, i) => ({ ...o, actor: o.type === 'observe' ? HIDDEN_OBSERVER : bob.member.id, seq: seqs[i], at: results[i].at })));
+      // Stored as sent: each key once, seq and at last.
+      for (const { body } of await server.store.readOps(bob.team.id, seqs[0] - 1, 3)) {
+        expect(JSON.stringify(JSON.parse(body))).toBe(body);
+        expect(Object.keys(JSON.parse(body)).slice(-2)).toEqual(['seq', 'at']);
+      }
       // Paging: one at a time, with `next` and `more`.
       const page = await call(server, 'GET', `/v1/ops?after=${seqs[0]}&limit=1`, { token: ann.token });
       expect(page.body).toMatchObject({ ops: [{ id: ops[1]!.id }], next: seqs[1], more: true });

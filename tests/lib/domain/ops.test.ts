@@ -7,12 +7,15 @@ import {
   decodeHlc,
   MAX_NOTE_LENGTH,
   OP_ID_PATTERN,
+  OpSchema,
   parseOp,
   postKey,
   receiveHlc,
   siteMatchesOrigin,
   tickHlc,
+  validate,
 } from '../../../lib/domain';
+import { claimOp, endorsementOp, observeOp } from './arbitraries';
 
 const id = createIdGenerator();
 const base = () => ({ v: 1, id: id(), hlc: '1700000000000:00000:alice', actor: 'alice' });
@@ -101,5 +104,32 @@ describe('refs', () => {
     expect(siteMatchesOrigin('https://github.com', 'chrome-extension://abc')).toBe(false);
     expect(() => canonicalSite('file:///etc/passwd')).toThrow();
     expect(postKey(post)).toBe('https://meta.discourse.org 12483 2');
+  });
+});
+
+describe('parseOp going straight to the op type’s schema', () => {
+  const anyJson = fc.oneof(fc.jsonValue(), fc.constantFrom(undefined, '', 'https://x.test', '  dora  ', 'a\u0000b', '\u202eevil'));
+  const types = ['endorse', 'retract', 'claim', 'renew', 'release', 'resolve', 'handoff', 'observe', 'site', 'member', 'nope', 'constructor', '__proto__', 'toString'];
+  /** Valid ops, then the same with a key changed, removed or added, or the type swapped for another. */
+  const mutated = fc
+    .tuple(fc.oneof(endorsementOp, observeOp, claimOp), fc.nat(20), anyJson, fc.constantFrom(...types), fc.nat(4))
+    .map(([op, at, value, type, how]) => {
+      const o: Record<string, unknown> = JSON.parse(JSON.stringify(op));
+      const keys = [...Object.keys(o), 'fields', 'note', 'extra', 'epoch', 'to', 'author', 'viewer'];
+      const key = keys[at % keys.length]!;
+      if (how === 1) o[key] = value;
+      else if (how === 2) delete o[key];
+      else if (how === 3) o.type = type;
+      else if (how === 4) o.post = { ...(o.post as object), postId: value };
+      return o;
+    });
+  it('gives exactly what the whole variant gives: output, or the same reason', () => {
+    fc.assert(
+      fc.property(fc.oneof(mutated, anyJson), (input) => {
+        expect(parseOp(input)).toEqual(validate(OpSchema, input));
+      }),
+      { numRuns: 3_000, seed: 20_261_202 },
+    );
+    for (const odd of [null, [], { type: 'claim' }, Object.create({ type: 'claim' }), { type: 7 }]) expect(parseOp(odd)).toEqual(validate(OpSchema, odd));
   });
 });
