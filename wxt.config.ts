@@ -14,6 +14,9 @@ export default defineConfig({
   modules: ['@wxt-dev/webextension-polyfill'],
   vite: () => ({
     define: { __TEND_TEST_BUILD__: JSON.stringify(testBuild) },
+    // The test build is built in mode "test", which Vite treats as development; its JSX is
+    // compiled as for production all the same, so tests and benchmarks run the shipped code.
+    oxc: { jsx: { development: false } },
     plugins: [minifyCssLiterals()],
     ...(process.env.TEND_SOURCEMAP ? { build: { sourcemap: true } } : {}),
   }),
