@@ -23,8 +23,8 @@ afterEach(() => {
   document.body.innerHTML = '';
 });
 
-function setup(n: number, sliceMs?: number, near: Partial<EngineOptions> = { nearMargin: null }) {
-  document.body.innerHTML = Array.from({ length: n }, (_, i) => `<div class="post" data-n="${i + 1}"></div>`).join('');
+function setup(n: number, sliceMs?: number, near: Partial<EngineOptions> = { nearMargin: null }, html?: string) {
+  document.body.innerHTML = html ?? Array.from({ length: n }, (_, i) => `<div class="post" data-n="${i + 1}"></div>`).join('');
   controller = new AbortController();
   const mounts: string[] = [];
   const destroyed: string[] = [];
@@ -127,21 +127,8 @@ describe('overlay engine', () => {
     let state: DocumentReadyState = 'loading';
     Object.defineProperty(document, 'readyState', { configurable: true, get: () => state });
     try {
-      document.body.innerHTML = '<div class="post" data-n="1"></div><div class="post" data-n="2"></div><div class="post" data-n="3"><p>still coming</p></div>';
-      controller = new AbortController();
       const reads: number[] = [];
-      const engine = startEngine({
-        doc: document,
-        adapter,
-        site: SITE,
-        shadowMode: 'open',
-        instance: 'me',
-        signal: controller.signal,
-        batchMs: 1,
-        nearMargin: null,
-        onRead: (read) => reads.push(read?.targets.length ?? -1),
-        mount: () => ({ destroy() {} }),
-      });
+      const { engine } = setup(0, undefined, { nearMargin: null, onRead: (read) => reads.push(read?.targets.length ?? -1) }, '<div class="post" data-n="1"></div><div class="post" data-n="2"></div><div class="post" data-n="3"><p>still coming</p></div>');
       const placed = () => [...document.querySelectorAll(`${HOST_TAG}`)].map((h) => (h.parentElement as HTMLElement).dataset.n);
       await settle();
       // Post 3 is where the parser is: not yet.
