@@ -108,12 +108,12 @@ describe('overlay engine', () => {
         inFrame ??= hosts();
       });
     try {
-      const { engine, mounts } = setup(200, 0, { nearMargin: null, prepare, frameMs: 5 });
+      const { engine, mounts } = setup(200, 0, { nearMargin: null, prepare, frameMs: 50 });
       // The first read is not part of starting.
       expect(hosts()).toBe(0);
       await engine.idle();
       expect(inFrame).toBeGreaterThanOrEqual(2);
-      expect(inFrame).toBeLessThan(20);
+      expect(inFrame).toBeLessThan(60);
       // With a zero budget every later step is its own slice, each in a task of its own.
       expect(tasks).toBe(1 + 200 - inFrame!);
       expect(mounts).toHaveLength(200);
