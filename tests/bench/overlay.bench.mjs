@@ -160,14 +160,16 @@ async function measure(context, url, selector, expected, baseline) {
   // Trace timestamps are µs on the monotonic clock; performance.now() is ms from timeOrigin (wall clock).
   // Align them through the navigation's DOMContentLoaded mark in the trace.
   const dclEvent = events.find((e) => e.name === 'MarkDOMContent' || e.name === 'domContentLoadedEventStart');
-  const dclUs = dclEvent?.ts;
-  const doneUs = dclUs + (marks.done - marks.dcl) * 1000;
-  // From DOMContentLoaded for both sides: what the page does itself in that window is the same
-  // on both, so the difference is the cost of adding the elements.
-  const tasks = dclUs ? mainThreadTasks(events, dclUs, doneUs) : { busyMs: NaN, longestMs: NaN, count: 0 };
+  const startUs = dclEvent ? dclEvent.ts - marks.dcl * 1000 : undefined;
+  const doneUs = startUs + marks.done * 1000;
+  // From the start of navigation for both sides: what the page does itself in that window is
+  // the same on both, so the difference is the cost of adding the elements. (Tend starts with
+  // the page and puts its first overlays in while the page is parsed, the baseline at document
+  // idle: a window opening at DOMContentLoaded would leave Tend's early work out.)
+  const tasks = startUs ? mainThreadTasks(events, startUs, doneUs) : { busyMs: NaN, longestMs: NaN, count: 0 };
   const count = await page.evaluate((s) => document.querySelectorAll(s).length, selector);
   await page.close();
-  return { visibleMs: marks.done - marks.dcl, viewMs: marks.view - marks.dcl, busyMs: tasks.busyMs, longestMs: tasks.longestMs, tasks: tasks.count, count };
+  return { visibleMs: marks.done, viewMs: marks.view, busyMs: tasks.busyMs, longestMs: tasks.longestMs, tasks: tasks.count, count };
 }
 
 export async function run(ctx) {
@@ -300,8 +302,8 @@ function section(ctx, name, results, { busyRatio, visRatio, viewRatio, longest, 
     title: `Overlays on ${name} (${results.tend[0]?.count ?? 0} mounted; median of ${results.tend.length})`,
     rows: [
       ['', 'Tend', 'baseline', 'ratio', 'goal', ''],
-      ['main-thread time, DOMContentLoaded → all rendered', fmt.ms(m('tend', 'busyMs')), fmt.ms(m('baseline', 'busyMs')), fmt.times(busyRatio), `≤ ${GOAL_RATIO}×`, fmt.check(busyRatio <= GOAL_RATIO)],
-      ['time until the first screen’s overlays are drawn (from DOMContentLoaded)', fmt.ms(m('tend', 'viewMs')), fmt.ms(m('baseline', 'viewMs')), fmt.times(viewRatio), `≤ ${GOAL_VIEW_RATIO}×`, fmt.check(viewRatio <= GOAL_VIEW_RATIO)],
+      ['main-thread time, navigation → all rendered', fmt.ms(m('tend', 'busyMs')), fmt.ms(m('baseline', 'busyMs')), fmt.times(busyRatio), `≤ ${GOAL_RATIO}×`, fmt.check(busyRatio <= GOAL_RATIO)],
+      ['time until the first screen’s overlays are drawn (from navigation)', fmt.ms(m('tend', 'viewMs')), fmt.ms(m('baseline', 'viewMs')), fmt.times(viewRatio), `≤ ${GOAL_VIEW_RATIO}×`, fmt.check(viewRatio <= GOAL_VIEW_RATIO)],
       ['time until every overlay has its place in the page', fmt.ms(m('tend', 'visibleMs')), fmt.ms(m('baseline', 'visibleMs')), fmt.times(visRatio), `≤ ${GOAL_RATIO}×`, fmt.check(visRatio <= GOAL_RATIO)],
       ['longest main-thread task in that window', fmt.ms(longest), fmt.ms(Math.max(...results.baseline.map((r) => r.longestMs))), '', `≤ ${GOAL_TASK_MS} ms`, fmt.check(longest <= GOAL_TASK_MS)],
     ],
@@ -309,7 +311,7 @@ function section(ctx, name, results, { busyRatio, visRatio, viewRatio, longest, 
       `Tend rounds: busy ${all('tend', 'busyMs')}; first screen ${all('tend', 'viewMs')}; in page ${all('tend', 'visibleMs')}`,
       `baseline rounds: busy ${all('baseline', 'busyMs')}; first screen ${all('baseline', 'viewMs')}; in page ${all('baseline', 'visibleMs')}`,
       'baseline: the same page on another host (no Tend), a page script that puts a plain <span><button> where Tend puts its control on each post, at document idle, in one task',
-      'main-thread time and longest task: RunTask durations on the page renderer main thread (Chromium trace), from DOMContentLoaded until every place is in the page and the first screen is drawn (checked each frame)',
+      'main-thread time and longest task: RunTask durations on the page renderer main thread (Chromium trace), from the start of navigation until every place is in the page and the first screen is drawn (checked each frame)',
     ],
   };
 }
