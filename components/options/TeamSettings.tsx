@@ -3,25 +3,12 @@
  * invite code; in a team, which team, on which server, where sync stands, and a way to leave.
  */
 import { useState } from 'preact/hooks';
-import { errorText } from '../errors';
 import { useT } from '../i18n';
 import { hostOf } from '../popup/format';
-import { formatDuration, timeAgo } from '../time';
+import { describeSync, type TeamStatus } from '../sync-status';
+import { formatDuration } from '../time';
 
-/** Where team sync stands, as the background reports it. */
-export interface TeamStatus {
-  state: 'solo' | 'synced' | 'offline' | 'error';
-  lastSyncAt: number | null;
-  /** What went wrong, in English, with its code and detail to put in words. */
-  error?: string;
-  code?: string;
-  detail?: string;
-  team?: string;
-  server?: string;
-  role?: 'member' | 'manager';
-  /** How long a claim lasts, for the whole team. */
-  leaseMs?: number;
-}
+export { describeSync, type TeamStatus } from '../sync-status';
 
 export interface TeamSettingsProps {
   status: TeamStatus | null;
@@ -37,20 +24,6 @@ export interface TeamSettingsProps {
 
 /** Lease lengths a manager may choose (hours). */
 export const LEASE_HOURS = [4, 8, 12, 24, 48, 72, 168] as const;
-
-/** "Synced just now", "Offline: …", "Sync error: …" in a person's words. */
-export function describeSync(t: ReturnType<typeof useT>, status: TeamStatus, now: number): string {
-  switch (status.state) {
-    case 'solo':
-      return t('syncSolo');
-    case 'synced':
-      return status.lastSyncAt ? t('syncSyncedAgo', timeAgo(t, status.lastSyncAt, now)) : t('syncSynced');
-    case 'offline':
-      return t('syncOffline');
-    case 'error':
-      return t('syncError', errorText(t, status));
-  }
-}
 
 export function TeamSettings(props: TeamSettingsProps) {
   const t = useT();

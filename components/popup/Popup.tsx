@@ -9,7 +9,7 @@ import type { MyClaim } from '../../lib/store';
 import { useState } from 'preact/hooks';
 import { useT } from '../i18n';
 import { errorText } from '../errors';
-import { describeSync, type TeamStatus } from '../options/TeamSettings';
+import { describeSync, type TeamStatus } from '../sync-status';
 import { Logo } from './Logo';
 import type { ClaimAction } from './ClaimList';
 import { ClaimList } from './ClaimList';

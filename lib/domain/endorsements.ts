@@ -3,7 +3,7 @@
  * gives the same state whatever order or how often ops arrive.
  */
 import type { Op } from './ops';
-import { compareOps } from './ops';
+import { compareOps } from './op-kinds';
 import { handleKey, postKey, sameHandle, type PostRef } from './refs';
 
 /** The current endorsement (or its retraction) of one member on one post. */

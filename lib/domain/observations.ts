@@ -3,7 +3,7 @@
  * by clock, so the fold is order-insensitive; a visit emits an op only for changed fields.
  */
 import type { ObservedFields, Op } from './ops';
-import { compareOps } from './ops';
+import { compareOps } from './op-kinds';
 import { threadKey, type ThreadRef } from './refs';
 
 type FieldName = keyof ObservedFields;

@@ -3,7 +3,8 @@
  * newest description per origin wins (last writer by clock, so the fold is order-insensitive
  * and the same on every device and on the server).
  */
-import { compareOps, type Op } from './ops';
+import { compareOps } from './op-kinds';
+import type { Op } from './ops';
 import type { SiteDescription } from './site-description';
 
 /** The team's description of one origin (null: taken back). */

@@ -7,7 +7,9 @@
  * Pure: a `AggregateBook` collects what a batch of ops adds; `mergeAggregate` lays it on a
  * stored row.
  */
-import { decodeHlc, type Endorsement } from '../domain';
+// Narrow domain modules, not its index: the pages' read side loads no op validation.
+import type { Endorsement } from '../domain/endorsements';
+import { decodeHlc } from '../domain/hlc';
 
 /** A week is named by its Monday (UTC), `2026-11-30`. */
 export function weekOf(ms: number): string {

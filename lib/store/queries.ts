@@ -3,8 +3,13 @@
  * (read-only; the background stays the only writer), from indexes and the weekly aggregates
  * rather than scans of every op. Failures are `QueryError`s with a code the page translates.
  */
-import { openDB, type IDBPDatabase } from 'idb';
-import { decodeHlc, handleKey, isActive, threadKey, type Endorsement, type ThreadRef, type ThreadState } from '../domain';
+import { openDB, wrap, type IDBPDatabase } from 'idb';
+// Narrow domain modules, not its index: the pages' read side loads no op validation.
+import { isActive } from '../domain/claims';
+import type { Endorsement } from '../domain/endorsements';
+import { decodeHlc } from '../domain/hlc';
+import { handleKey, threadKey, type ThreadRef } from '../domain/refs';
+import type { ThreadState } from '../domain/threads';
 import { weekStart, type AggregateRecord, type PersonWeekAggregate, type SiteWeekAggregate } from './aggregates';
 import { DB_NAME, DB_VERSION, migrate, type PersonRecord, type TendDB, type ThreadRecord } from './schema';
 import { StoreReads, type Me } from './reads';
@@ -126,6 +131,23 @@ export class TendReader extends StoreReads {
     } catch (e) {
       throw new QueryError('unavailable', e instanceof Error ? e.message : String(e), { cause: e });
     }
+  }
+
+  /**
+   * A reader on a connection opened already (`openCurrent`, started before this module
+   * loaded), or, when that open was refused (the database needs creating or upgrading) or
+   * failed, on a connection opened here.
+   */
+  static async over(connection: Promise<IDBDatabase>, name: string = DB_NAME): Promise<TendReader> {
+    let opened: IDBDatabase;
+    try {
+      opened = await connection;
+    } catch {
+      return TendReader.open(name);
+    }
+    const db = wrap(opened) as IDBPDatabase<TendDB>;
+    db.addEventListener('versionchange', () => db.close());
+    return new TendReader(db);
   }
 
   close(): void {
@@ -398,8 +420,8 @@ export function notesFirst(items: readonly FeedItem[]): FeedItem[] {
 
 /** Everything the database holds that an export carries. */
 export interface StoreDump {
-  ops: import('../domain').AcceptedOp[];
-  outbox: import('../domain').Op[];
+  ops: import('../domain/ops').AcceptedOp[];
+  outbox: import('../domain/ops').Op[];
   people: PersonRecord[];
   settings: { leaseMs: number } | null;
   paused: boolean;

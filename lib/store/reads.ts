@@ -4,28 +4,16 @@
  * (`TendStore`, the only writer) and the pages' reader (`TendReader`) both read through it.
  */
 import type { IDBPDatabase } from 'idb';
-import {
-  DEFAULT_LEASE_MS,
-  endorsementKey,
-  applyEndorsement,
-  handleKey,
-  isActive,
-  isClaimOp,
-  postKey,
-  threadKey,
-  withPending,
-  type Claim,
-  type ClaimOp,
-  type ClaimRules,
-  type Endorsement,
-  type ErrorCode,
-  type Op,
-  type PostRef,
-  type SiteDescription,
-  type TeamSites,
-  type ThreadRef,
-  type ThreadState,
-} from '../domain';
+// Narrow domain modules, not its index: the pages' read side loads no op validation.
+import { DEFAULT_LEASE_MS, isActive, withPending, type Claim, type ClaimRules } from '../domain/claims';
+import { applyEndorsement, endorsementKey, type Endorsement } from '../domain/endorsements';
+import { isClaimOp } from '../domain/op-kinds';
+import type { ClaimOp, Op } from '../domain/ops';
+import { handleKey, postKey, threadKey, type PostRef, type ThreadRef } from '../domain/refs';
+import type { ErrorCode } from '../domain/result';
+import type { SiteDescription } from '../domain/site-description';
+import type { TeamSites } from '../domain/sites';
+import type { ThreadState } from '../domain/threads';
 import type { OutboxRecord, PersonRecord, TendDB, ThreadRecord } from './schema';
 
 /** Where the team's site descriptions are kept (meta). */

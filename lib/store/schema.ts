@@ -4,12 +4,18 @@
  * created by any earlier Tend upgrades in place without losing data.
  */
 import type { DBSchema, IDBPDatabase, IDBPTransaction, StoreNames } from 'idb';
-import { DEFAULT_LEASE_MS, endorsementKey, threadKey, applyEndorsement, isThreadOp, type AcceptedOp, type Claim, type Endorsement, type Observation, type Op, type ThreadState } from '../domain';
+// Narrow domain modules, not its index: the pages' read side loads no op validation.
+import { DEFAULT_LEASE_MS, type Claim } from '../domain/claims';
+import { applyEndorsement, endorsementKey, type Endorsement } from '../domain/endorsements';
+import { isThreadOp } from '../domain/op-kinds';
+import type { AcceptedOp, Op } from '../domain/ops';
+import type { Observation } from '../domain/observations';
+import { threadKey } from '../domain/refs';
+import type { ThreadState } from '../domain/threads';
 import { AggregateBook, mergeAggregate, type AggregateRecord } from './aggregates';
 import { foldThreadOp } from './thread-fold';
 
-export const DB_NAME = 'tend';
-export const DB_VERSION = 3;
+export { DB_NAME, DB_VERSION } from './connect';
 
 /** The materialised state of one thread, for queues and chips. */
 export interface ThreadRecord {

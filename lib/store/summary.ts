@@ -2,7 +2,11 @@
  * What the popup shows, read straight from Tend's database (extension pages may read it;
  * only the background writes), so the popup opens fast even while the worker is asleep.
  */
-import { decodeHlc, threadKey, type Endorsement, type ThreadState } from '../domain';
+// Narrow domain modules, not its index: the pages' read side loads no op validation.
+import type { Endorsement } from '../domain/endorsements';
+import { decodeHlc } from '../domain/hlc';
+import { threadKey } from '../domain/refs';
+import type { ThreadState } from '../domain/threads';
 import type { Me, MyClaim } from './reads';
 import type { PersonRecord, ThreadRecord } from './schema';
 

@@ -3,7 +3,12 @@
  * what it adds to the weekly aggregates. Shared by the store's write and the migration that
  * rebuilds aggregates from stored ops, so both count the same way.
  */
-import { applyClaim, applyObservation, threadKey, threadState, type AcceptedOp, type Claim, type ClaimOpType, type ClaimRules } from '../domain';
+// Narrow domain modules, not its index: the pages' read side loads no op validation.
+import { applyClaim, type Claim, type ClaimRules } from '../domain/claims';
+import { applyObservation } from '../domain/observations';
+import type { AcceptedOp, ClaimOpType } from '../domain/ops';
+import { threadKey } from '../domain/refs';
+import { threadState } from '../domain/threads';
 import type { AggregateBook } from './aggregates';
 import type { ThreadRecord } from './schema';
 
