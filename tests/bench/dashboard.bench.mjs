@@ -119,7 +119,6 @@ export async function run(ctx) {
   const profile = kept ?? mkdtempSync(path.join(tmpdir(), 'tend-dashboard-profile-'));
   const marker = path.join(profile, 'tend-bench-seeded.json');
   const seededBefore = kept && existsSync(marker) ? JSON.parse(readFileSync(marker, 'utf8')) : null;
-  const reuse = seededBefore?.threads === threads && seededBefore?.endorsements === endorsements;
   const context = await chromium.launchPersistentContext(profile, {
     executablePath: process.env.TEND_CHROMIUM ?? '/usr/bin/chromium',
     headless: true,
@@ -130,6 +129,9 @@ export async function run(ctx) {
   try {
     const worker = context.serviceWorkers()[0] ?? (await context.waitForEvent('serviceworker', { timeout: 20_000 }));
     const origin = worker.url().split('/').slice(0, 3).join('/');
+    // The database belongs to the extension's id, which Chromium derives from the build's path:
+    // a profile seeded from another checkout holds nothing for this one.
+    const reuse = seededBefore?.threads === threads && seededBefore?.endorsements === endorsements && seededBefore?.origin === origin;
     await context.addInitScript(paintProbe);
 
     // From a page of the extension that runs none of Tend's code (no page re-reading as it goes).
@@ -148,7 +150,7 @@ export async function run(ctx) {
         if (i % (20 * CHUNK) === 0) ctx.log(`  ${fmt.int(i + CHUNK)} ops in ${fmt.ms(Date.now() - seedStart)}`);
       }
       seedMs = Date.now() - seedStart;
-      if (kept) writeFileSync(marker, JSON.stringify({ threads, endorsements, seedMs, at: new Date().toISOString() }));
+      if (kept) writeFileSync(marker, JSON.stringify({ threads, endorsements, origin, seedMs, at: new Date().toISOString() }));
     }
     const counts = await seeder.evaluate(
       () =>
