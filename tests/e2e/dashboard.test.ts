@@ -103,7 +103,8 @@ describe.skipIf(!browserAvailable())('Chromium: the manager’s dashboard', () =
       return t.length === 3 ? t : null;
     });
     expect(titles).toEqual(QUESTIONS.map((q) => q.title));
-    expect(await board.text({ role: 'status', name: /questions nobody holds/ }).catch(() => board.text('.queue-view [role="status"]'))).toMatch(/^3 questions nobody holds/);
+    // The first rows come first; the count is the whole queue's once the rest is read.
+    await expect.poll(() => board.text('.queue-view [role="status"]').catch(() => '')).toMatch(/^3 questions nobody holds/);
   });
 
   it('claims from a row with the keyboard: the row leaves the queue and the claim is the manager’s', async () => {
