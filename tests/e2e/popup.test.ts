@@ -38,6 +38,8 @@ function unclaimedThreads(page: Page, site: string): Promise<{ threadId: string;
     (site) =>
       new Promise((resolve, reject) => {
         const open = indexedDB.open('tend');
+        // Never created here: an empty database would have to be upgraded from nothing.
+        open.onupgradeneeded = () => open.transaction!.abort();
         open.onerror = () => reject(open.error);
         open.onsuccess = () => {
           const all = open.result.transaction('threads').objectStore('threads').getAll();

@@ -88,6 +88,8 @@ describe.skipIf(!e2e.chromium)('Tend in Spanish', () => {
       ({ site, at }) =>
         new Promise<void>((resolve, reject) => {
           const open = indexedDB.open('tend');
+          // Never created here: an empty database would have to be upgraded from nothing.
+          open.onupgradeneeded = () => open.transaction!.abort();
           open.onerror = () => reject(open.error);
           open.onsuccess = () => {
             const tx = open.result.transaction('meta', 'readwrite');
